@@ -1,0 +1,24 @@
+"""ninohe-geo — the Streamlit app. Run: ``uv run streamlit run dashboard/app.py``.
+
+Thin: page config, static assets, the language switch, navigation. Each page is a file in
+``pages/``; the logic lives in the ``ninohe_geo`` package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ninohe_geo import web
+from ninohe_geo.i18n import t
+
+st.set_page_config(page_title="二戸市総合計画マップ / Ninohe Plan Map", page_icon="🗾", layout="wide")
+web.prepare_static(str(Path(__file__).parent / "static"))
+lang = web.language_switch()
+
+pages = [
+    st.Page("pages/map.py", title=t("nav_map", lang), icon="🗺️", url_path="map", default=True),
+    st.Page("pages/plan.py", title=t("nav_plan", lang), icon="📘", url_path="plan"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,181 @@
+"""Build the folium map: a base map that stays put, and a feature layer that follows filters.
+
+The map is split in two so that a filter change does not reload Leaflet or reset the view:
+
+- :func:`base_map` — tiles, scale, legend, attributions; the same for every filter, so
+  streamlit-folium keeps the mounted map;
+- :func:`feature_group` — the filtered features as one :class:`PlanFeatures` element, handed
+  to ``st_folium(feature_group_to_add=…)``, which swaps it in place.
+
+This module never filters: it draws the view it is given. Strings from data reach the page only
+through :func:`ninohe_geo.escape.script_json` (and ``textContent`` in the browser).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ninohe_geo.assets import STREAMLIT_STATIC_URL, offline_links
+from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, basemap
+from ninohe_geo.encoding import encode_geometry
+from ninohe_geo.escape import script_json
+from ninohe_geo.i18n import t
+from ninohe_geo.plan import Lang, Plan
+
+#: City hall (FACTS.md: ja.wikipedia 二戸市), the default centre; zoom 11 shows the whole city.
+DEFAULT_CENTER: tuple[float, float] = (40.2300, 141.2500)
+DEFAULT_ZOOM = 11
+#: Above this many features the map draws on a canvas instead of SVG elements.
+CANVAS_THRESHOLD = 2000
+
+
+class PlanFeatures(MacroElement):  # type: ignore[misc]
+    """The plan's features as compact column arrays, drawn by ``ninoheGeo.addFeatures``."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = ninoheGeo.addFeatures("
+        "{{ this._parent.get_name() }}, {{ this.data }}, {{ this.options }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: str, options: str) -> None:
+        super().__init__()
+        self._name = "PlanFeatures"
+        self.data = data
+        self.options = options
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """The app's legend (policy colours and the dashed 位置は概略 line), drawn in the map."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "ninoheGeo.addLegend({{ this._parent.get_name() }}, {{ this.options }});"
+        "ninoheGeo.watchTiles({{ this._parent.get_name() }}, {{ this.tiles_message }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, options: str, tiles_message: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.options = options
+        self.tiles_message = tiles_message
+
+
+def simplify(features: gpd.GeoDataFrame, tolerance_deg: float) -> gpd.GeoSeries:
+    """Geometries simplified for drawing at a zoom; points pass through unchanged."""
+    if tolerance_deg <= 0:
+        return features.geometry
+    return features.geometry.simplify(tolerance_deg, preserve_topology=True)
+
+
+def features_payload(
+    features: gpd.GeoDataFrame, lang: Lang, tolerance_deg: float = 0.0
+) -> dict[str, Any]:
+    """The column arrays ``ninohe-map.js`` draws: ids, names, pillar indexes, loose flags, geoms."""
+    name_col = "name_ja" if lang == "ja" else "name_en"
+    geoms = simplify(features, tolerance_deg)
+    return {
+        "ids": features["id"].tolist(),
+        "names": features[name_col].tolist(),
+        "pillars": features["pillar_index"].astype(int).tolist(),
+        "loose": features["loose"].astype(int).tolist(),
+        "geoms": [encode_geometry(g) for g in geoms],
+    }
+
+
+def legend_options(plan: Plan, lang: Lang) -> dict[str, Any]:
+    """Legend entries from the plan's pillars."""
+    return {
+        "title": t("legend_title", lang),
+        "items": [
+            {"color": p.color, "label": f"{p.short(lang)} {p.name(lang)}"} for p in plan.pillars
+        ],
+        "looseNote": t("legend_loose", lang),
+    }
+
+
+def base_map(
+    plan: Plan,
+    lang: Lang,
+    basemap_id: str = DEFAULT_BASEMAP,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    static_url: str = STREAMLIT_STATIC_URL,
+    gesture_handling: bool = False,
+) -> folium.Map:
+    """The map without features: one base map, scale bar, legend; assets served locally."""
+    chosen: Basemap = basemap(basemap_id)
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        max_zoom=chosen.max_zoom,
+        gestureHandling=gesture_handling,
+    )
+    js, css = offline_links(static_url)
+    m.default_js = js
+    m.default_css = css
+    folium.TileLayer(
+        tiles=chosen.url,
+        attr=chosen.attribution,
+        name=chosen.name(lang),
+        max_zoom=chosen.max_zoom,
+        max_native_zoom=chosen.max_zoom,
+    ).add_to(m)
+    m.add_child(
+        Legend(script_json(legend_options(plan, lang)), script_json(t("tiles_unavailable", lang)))
+    )
+    return m
+
+
+def feature_group(
+    features: gpd.GeoDataFrame,
+    plan: Plan,
+    lang: Lang,
+    selected: str | None = None,
+    tolerance_deg: float = 0.0,
+) -> folium.FeatureGroup:
+    """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``)."""
+    group = folium.FeatureGroup(name="plan", control=False)
+    options = {
+        "colors": [p.color for p in plan.pillars],
+        "looseLabel": t("loose_label", lang),
+        "selected": selected,
+        "canvas": len(features) > CANVAS_THRESHOLD,
+    }
+    group.add_child(
+        PlanFeatures(
+            script_json(features_payload(features, lang, tolerance_deg)), script_json(options)
+        )
+    )
+    return group
+
+
+def standalone_map(
+    features: gpd.GeoDataFrame,
+    plan: Plan,
+    lang: Lang,
+    static_url: str,
+    basemap_id: str = DEFAULT_BASEMAP,
+    fit: bool = True,
+) -> folium.Map:
+    """A complete map in one HTML page (published site, print, benchmarks)."""
+    m = base_map(plan, lang, basemap_id=basemap_id, static_url=static_url)
+    feature_group(features, plan, lang).add_to(m)
+    if fit and len(features):
+        minx, miny, maxx, maxy = shapely.total_bounds(features.geometry.values)
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+__all__ = ["BASEMAPS", "base_map", "feature_group", "features_payload", "standalone_map"]

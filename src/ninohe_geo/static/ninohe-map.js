@@ -1,0 +1,135 @@
+/* ninohe-geo: draws the plan's features and the legend on a Leaflet map.
+ *
+ * Our own code, served from the installed package beside Leaflet (no CDN). Every string from
+ * data is put into the page with textContent, never innerHTML: the server escapes too
+ * (ninohe_geo.escape), this is the second wall.
+ */
+(function () {
+  "use strict";
+
+  function textDiv(className, text) {
+    var el = document.createElement("div");
+    if (className) { el.className = className; }
+    el.textContent = text;
+    return el;
+  }
+
+  /* Expand the compact coordinates: integers in 1e-6 degrees, delta-encoded along each ring. */
+  function decodeRing(flat) {
+    var out = [], x = 0, y = 0;
+    for (var i = 0; i < flat.length; i += 2) {
+      x += flat[i]; y += flat[i + 1];
+      out.push([x / 1e6, y / 1e6]);
+    }
+    return out;
+  }
+
+  function decodeGeometry(g) {
+    // g = [typeCode, parts]; 0 Point, 1 LineString, 2 Polygon (rings), 3 Multi* (list of those)
+    var t = g[0], c = g[1];
+    if (t === 0) { return { type: "Point", coordinates: decodeRing(c)[0] }; }
+    if (t === 1) { return { type: "LineString", coordinates: decodeRing(c) }; }
+    if (t === 2) { return { type: "Polygon", coordinates: c.map(decodeRing) }; }
+    if (t === 3) { return { type: "MultiPoint", coordinates: c.map(function (p) { return decodeRing(p)[0]; }) }; }
+    if (t === 4) { return { type: "MultiLineString", coordinates: c.map(decodeRing) }; }
+    if (t === 5) { return { type: "MultiPolygon", coordinates: c.map(function (poly) { return poly.map(decodeRing); }) }; }
+    return null;
+  }
+
+  /* data: {ids, names, pillars, loose, geoms} column arrays; opts: colors, labels, renderer. */
+  function addFeatures(group, data, opts) {
+    var features = [];
+    for (var i = 0; i < data.ids.length; i++) {
+      features.push({
+        type: "Feature",
+        geometry: decodeGeometry(data.geoms[i]),
+        properties: { id: data.ids[i], n: data.names[i], p: data.pillars[i], l: data.loose[i] }
+      });
+    }
+    var renderer = opts.canvas ? L.canvas({ padding: 0.5 }) : L.svg({ padding: 0.5 });
+    var selected = opts.selected || null;
+    function style(f) {
+      var sel = f.properties.id === selected;
+      return {
+        renderer: renderer,
+        color: sel ? "#000000" : opts.colors[f.properties.p],
+        fillColor: opts.colors[f.properties.p],
+        weight: sel ? 5 : (f.geometry.type.indexOf("LineString") >= 0 ? 4 : 2),
+        opacity: 0.95,
+        fillOpacity: f.geometry.type.indexOf("Polygon") >= 0 ? 0.22 : 0.9,
+        dashArray: f.properties.l ? "8 6" : null,
+        className: "ninohe-feature ninohe-p" + f.properties.p + (f.properties.l ? " ninohe-loose" : "")
+      };
+    }
+    var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+      style: style,
+      pointToLayer: function (f, latlng) {
+        var s = style(f);
+        s.radius = opts.radius || 8;
+        s.fillOpacity = f.properties.l ? 0.35 : 0.9;
+        s.color = f.properties.id === selected ? "#000000" : "#ffffff";
+        s.weight = f.properties.id === selected ? 4 : 2;
+        if (f.properties.l) { s.color = opts.colors[f.properties.p]; s.weight = 3; }
+        return L.circleMarker(latlng, s);
+      },
+      onEachFeature: function (f, lyr) {
+        var box = document.createElement("div");
+        box.className = "ninohe-tooltip";
+        box.appendChild(textDiv("ninohe-tooltip-name", f.properties.n));
+        if (f.properties.l) { box.appendChild(textDiv("ninohe-tooltip-note", opts.looseLabel)); }
+        lyr.bindTooltip(box, { sticky: true, direction: "top" });
+      }
+    });
+    layer.addTo(group);
+    return layer;
+  }
+
+  /* A legend control drawn from plain data: [{color, label}], a dashed-line note, a title. */
+  function addLegend(map, opts) {
+    var Legend = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "ninohe-legend leaflet-bar");
+        div.appendChild(textDiv("ninohe-legend-title", opts.title));
+        opts.items.forEach(function (item) {
+          var row = textDiv("ninohe-legend-row", "");
+          var swatch = document.createElement("span");
+          swatch.className = "ninohe-swatch";
+          swatch.style.background = item.color;
+          row.appendChild(swatch);
+          row.appendChild(document.createTextNode(item.label));
+          div.appendChild(row);
+        });
+        var loose = textDiv("ninohe-legend-row", "");
+        var dash = document.createElement("span");
+        dash.className = "ninohe-swatch ninohe-swatch-dashed";
+        loose.appendChild(dash);
+        loose.appendChild(document.createTextNode(opts.looseNote));
+        div.appendChild(loose);
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      }
+    });
+    new Legend().addTo(map);
+  }
+
+  /* Say so on the map when no tile has loaded (offline meeting room): the layers still draw. */
+  function watchTiles(map, message) {
+    var loaded = 0, failed = 0, box = null;
+    map.eachLayer(function (l) {
+      if (!(l instanceof L.TileLayer)) { return; }
+      l.on("tileload", function () { loaded++; if (box) { box.remove(); box = null; } });
+      l.on("tileerror", function () {
+        failed++;
+        if (!loaded && failed >= 4 && !box) {
+          box = L.control({ position: "topright" });
+          box.onAdd = function () { return textDiv("ninohe-notice", message); };
+          box.addTo(map);
+        }
+      });
+    });
+  }
+
+  window.ninoheGeo = { addFeatures: addFeatures, addLegend: addLegend, watchTiles: watchTiles,
+                       decodeGeometry: decodeGeometry };
+})();

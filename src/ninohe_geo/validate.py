@@ -1,0 +1,85 @@
+"""``ninohe-geo validate``: check a data folder or a single layer file and report per feature.
+
+Everything the loader checks (files parse, schema, measures, geometry validity, RFC 7946
+winding, unique ids) plus the city boundary. The report is what the app's import page shows too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ninohe_geo.boundary import Boundary
+from ninohe_geo.catalog import load_catalog, read_layer
+from ninohe_geo.paths import data_dir, plan_file
+from ninohe_geo.plan import load_plan
+from ninohe_geo.validation import Problem, boundary_problems, duplicate_id_problems
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a validation."""
+
+    target: str
+    features: int
+    problems: tuple[Problem, ...]
+    boundary_source: str
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that block."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems that do not block."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+    def text(self) -> str:
+        """The report as readable lines."""
+        lines = [str(p) for p in self.problems]
+        verdict = "OK" if self.ok else "FAILED"
+        lines.append(
+            f"{verdict}: {self.target}: {self.features} feature(s) checked, "
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s); "
+            f"boundary: {self.boundary_source}"
+        )
+        return "\n".join(lines)
+
+
+def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = None) -> Report:
+    """Validate a data folder (with ``plan.yaml``) or one ``.geojson`` layer file.
+
+    A single file is checked against ``plan_path`` (default: the data folder in use).
+    """
+    problems: list[Problem] = []
+    if target.is_dir():
+        catalog = load_catalog(target)
+        plan = catalog.plan
+        problems.extend(catalog.problems)
+        features = catalog.features
+        count = len(features)
+        for fid, layer, geom in zip(
+            features["id"], features["layer"], features.geometry, strict=True
+        ):
+            problems.extend(boundary_problems(f"{layer}.geojson", fid, geom, boundary.geometry))
+    else:
+        plan = load_plan(plan_path or plan_file(data_dir()))
+        _, records, found = read_layer(target, plan)
+        problems.extend(found)
+        problems.extend(duplicate_id_problems((target.name, r["id"]) for r in records))
+        count = len(records) + len({p.feature for p in found if p.severity == "error"})
+        for rec in records:
+            problems.extend(
+                boundary_problems(target.name, rec["id"], rec["geometry"], boundary.geometry)
+            )
+    if not boundary.exact:
+        problems.append(
+            Problem(str(target), None, f"checked against the {boundary.source}", "warning")
+        )
+    return Report(str(target), count, tuple(problems), boundary.source)

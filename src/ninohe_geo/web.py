@@ -1,0 +1,169 @@
+"""Streamlit glue shared by the pages: cached data, the language switch, filter widgets, panels.
+
+Pages stay thin: they call these helpers and render. Nothing here decides what a feature means
+(that is :mod:`details`) or which features pass (that is :mod:`filters`).
+
+Every widget that is part of a view is bound to the URL (``bind="query-params"``) with its key as
+the parameter name, so a view can be shared as a link and the plan page can link to a filtered map.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ninohe_geo import filters
+from ninohe_geo.assets import install_static
+from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from ninohe_geo.catalog import Catalog, load_catalog
+from ninohe_geo.details import Details
+from ninohe_geo.escape import markdown_text
+from ninohe_geo.i18n import DEFAULT_LANG, parse_lang, t
+from ninohe_geo.paths import data_dir, layers_dir, plan_file
+from ninohe_geo.plan import LANGS, Lang
+from ninohe_geo.schema import STATUSES
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_static(static_dir: str) -> list[str]:
+    """Copy the map's JS/CSS into the app's static folder, once per server process."""
+    return install_static(Path(static_dir))
+
+
+def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and mtimes of the data files: a cheap key that changes when a file does."""
+    files = [plan_file(root), *sorted(layers_dir(root).glob("*.geojson"))]
+    out = []
+    for f in files:
+        try:
+            st_ = f.stat()
+        except OSError:
+            continue
+        out.append((f.name, st_.st_size, st_.st_mtime_ns))
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+    # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
+    del signature
+    return load_catalog(Path(root))
+
+
+def catalog() -> Catalog:
+    """The catalogue of the data folder, shared read-only by every session.
+
+    ``cache_resource`` (not ``cache_data``): the catalogue is immutable and large data would be
+    copied on every ``cache_data`` hit. A filter change never re-reads files.
+    """
+    root = data_dir()
+    return _load(str(root), _data_signature(root))
+
+
+def language_switch() -> Lang:
+    """The language control (sidebar), bound to ``?lang=``; Japanese by default."""
+    choice = st.sidebar.segmented_control(
+        "Language / 言語",
+        options=list(LANGS),
+        default=DEFAULT_LANG,
+        format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
+        key="lang",
+        bind="query-params",
+        required=True,
+    )
+    return parse_lang(choice)
+
+
+def current_lang() -> Lang:
+    """The language chosen by :func:`language_switch` in this run."""
+    return parse_lang(st.session_state.get("lang", DEFAULT_LANG))
+
+
+def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str]:
+    """The sidebar filters and base-map choice; returns the filter state and base map ID."""
+    plan = cat.plan
+    pillars = {p.id: f"{p.short(lang)} {p.name(lang)}" for p in plan.pillars}
+    measures = {m.id: ("★ " if m.featured else "") + m.name(lang) for m in plan.measures}
+    statuses = {s.code: s.label(lang) for s in STATUSES}
+    layer_names = {layer.id: layer.title(lang) for layer in cat.layers}
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    text = sb.text_input(
+        t("filter_text", lang), key="q", bind="query-params", help=t("filter_text_help", lang)
+    )
+    chosen_pillars = sb.multiselect(
+        t("filter_pillar", lang), list(pillars), format_func=pillars.__getitem__,
+        key="pillar", bind="query-params",
+    )
+    chosen_measures = sb.multiselect(
+        t("filter_measure", lang), list(measures), format_func=measures.__getitem__,
+        key="measure", bind="query-params",
+    )
+    chosen_statuses = sb.multiselect(
+        t("filter_status", lang), list(statuses), format_func=statuses.__getitem__,
+        key="status", bind="query-params",
+    )
+    chosen_layers = sb.multiselect(
+        t("filter_layer", lang), list(layer_names), format_func=layer_names.__getitem__,
+        key="layer", bind="query-params",
+    )
+    featured = sb.checkbox(t("filter_featured", lang), key="featured", bind="query-params")
+    names = {b.id: b.name(lang) for b in BASEMAPS}
+    basemap_id = sb.selectbox(
+        t("basemap", lang), list(names), format_func=names.__getitem__,
+        index=list(names).index(DEFAULT_BASEMAP), key="basemap", bind="query-params",
+    )
+    flt = filters.FeatureFilter(
+        pillars=frozenset(chosen_pillars),
+        measures=frozenset(chosen_measures),
+        statuses=frozenset(chosen_statuses),
+        layers=frozenset(chosen_layers),
+        featured_only=bool(featured),
+        text=text or "",
+    )
+    return flt, str(basemap_id or DEFAULT_BASEMAP)
+
+
+def problems_panel(cat: Catalog, lang: Lang) -> None:
+    """Say which files and features could not be loaded; the rest of the app keeps working."""
+    errors = [p for p in cat.problems if p.severity == "error"]
+    if not errors:
+        return
+    with st.expander(f"⚠️ {t('data_problems', lang)} ({len(errors)})", expanded=True):
+        st.markdown("\n".join(f"- {markdown_text(str(p))}" for p in errors[:50]))
+
+
+def details_panel(details: Details | None, lang: Lang) -> None:
+    """The selected feature's details beside the map (every value escaped for markdown)."""
+    st.subheader(t("details", lang))
+    if details is None:
+        st.info(t("details_hint", lang))
+        return
+    st.markdown(f"### {markdown_text(details.name)}")
+    st.caption(markdown_text(details.other_name))
+    if details.loose:
+        st.warning(f"{t('loose_label', lang)} — {markdown_text(details.accuracy)}")
+    lines = []
+    for label, value in details.rows(lang):
+        lines.append(f"**{markdown_text(label)}**: {markdown_text(value)}")
+    st.markdown("  \n".join(lines))
+    if details.source_url and details.source_url.startswith(("https://", "http://")):
+        st.link_button(t("source", lang), details.source_url)
+    st.markdown(f"**{markdown_text(t('indicators', lang))}**")
+    st.markdown(
+        "\n".join(f"- {markdown_text(n)}: {markdown_text(v)}" for n, v in details.indicators)
+    )
+
+
+def clicked_feature_id(result: dict[str, Any] | None) -> str | None:
+    """The id of the feature the user clicked, from st_folium's return value."""
+    if not result:
+        return None
+    drawing = result.get("last_active_drawing")
+    if not isinstance(drawing, dict):
+        return None
+    props = drawing.get("properties")
+    fid = props.get("id") if isinstance(props, dict) else None
+    return fid if isinstance(fid, str) else None
