@@ -13,12 +13,24 @@ import streamlit as st
 from ninohe_geo import web
 from ninohe_geo.i18n import t
 
-st.set_page_config(page_title="二戸市総合計画マップ / Ninohe Plan Map", page_icon="🗾", layout="wide")
+st.set_page_config(
+    page_title="二戸市総合計画マップ / Ninohe Plan Map",
+    page_icon=str(Path(__file__).parent / "favicon.png"),
+    layout="wide",
+)
 web.prepare_static(str(Path(__file__).parent / "static"))
 lang = web.language_switch()
 
 pages = [
-    st.Page("pages/map.py", title=t("nav_map", lang), icon="🗺️", url_path="map", default=True),
-    st.Page("pages/plan.py", title=t("nav_plan", lang), icon="📘", url_path="plan"),
+    st.Page(
+        "pages/map.py",
+        title=t("nav_map", lang),
+        icon=":material/map:",
+        url_path="map",
+        default=True,
+    ),
+    st.Page(
+        "pages/plan.py", title=t("nav_plan", lang), icon=":material/account_tree:", url_path="plan"
+    ),
 ]
 st.navigation(pages).run()

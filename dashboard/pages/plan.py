@@ -10,6 +10,7 @@ from ninohe_geo.i18n import t
 from ninohe_geo.plantree import plan_tree
 
 lang = web.current_lang()
+web.sync_url(lang)
 cat = web.catalog()
 tree = plan_tree(cat, lang)
 
@@ -39,7 +40,7 @@ for pillar in tree.pillars:
                     st.page_link(
                         "pages/map.py",
                         label=t("plan_open_map", lang),
-                        icon="🗺️",
+                        icon=":material/map:",
                         query_params={"measure": measure.id, "lang": lang},
                     )
         st.markdown(f"**{md(t('plan_indicators', lang))}**")

@@ -97,9 +97,9 @@ def install_static(static_dir: Path) -> list[str]:
     return written
 
 
-def offline_links(base_url: str = STREAMLIT_STATIC_URL) -> tuple[
-    list[tuple[str, str]], list[tuple[str, str]]
-]:
+def offline_links(
+    base_url: str = STREAMLIT_STATIC_URL,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """folium ``default_js`` and ``default_css`` lists pointing at the served copies."""
     js = [(a.name, f"{base_url}/{a.target}") for a in assets() if a.kind == "js"]
     css = [(a.name, f"{base_url}/{a.target}") for a in assets() if a.kind == "css"]

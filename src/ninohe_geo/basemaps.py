@@ -35,20 +35,36 @@ class Basemap:
 
 BASEMAPS: tuple[Basemap, ...] = (
     Basemap(
-        "gsi-std", "地理院地図 標準", "GSI Standard",
-        "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png", GSI_ATTRIBUTION, 18,
+        "gsi-std",
+        "地理院地図 標準",
+        "GSI Standard",
+        "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+        GSI_ATTRIBUTION,
+        18,
     ),
     Basemap(
-        "gsi-pale", "地理院地図 淡色", "GSI Pale",
-        "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png", GSI_ATTRIBUTION, 18,
+        "gsi-pale",
+        "地理院地図 淡色",
+        "GSI Pale",
+        "https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png",
+        GSI_ATTRIBUTION,
+        18,
     ),
     Basemap(
-        "gsi-photo", "地理院地図 写真", "GSI Aerial photo",
-        "https://cyberjapandata.gsi.go.jp/xyz/seamlessphoto/{z}/{x}/{y}.jpg", GSI_ATTRIBUTION, 18,
+        "gsi-photo",
+        "地理院地図 写真",
+        "GSI Aerial photo",
+        "https://cyberjapandata.gsi.go.jp/xyz/seamlessphoto/{z}/{x}/{y}.jpg",
+        GSI_ATTRIBUTION,
+        18,
     ),
     Basemap(
-        "osm", "OpenStreetMap", "OpenStreetMap",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png", OSM_ATTRIBUTION, 19,
+        "osm",
+        "OpenStreetMap",
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        OSM_ATTRIBUTION,
+        19,
     ),
 )
 DEFAULT_BASEMAP = "gsi-std"

@@ -51,7 +51,8 @@ def read_boundary(path: Path, city_code: str = CITY_CODE) -> Boundary:
     if crs and not any(code in crs for code in ("CRS84", "4326", "6668", "4612")):
         raise DataFileError(path, f"boundary CRS {crs!r} is not lon/lat (expected CRS84/JGD2011)")
     chosen = [
-        f for f in features
+        f
+        for f in features
         if not isinstance(f.get("properties"), dict)
         or "N03_007" not in f["properties"]
         or f["properties"]["N03_007"] == city_code

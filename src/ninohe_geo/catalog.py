@@ -104,7 +104,9 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def read_layer(path: Path, plan: Plan) -> tuple[LayerInfo | None, list[dict[str, Any]], list[Problem]]:
+def read_layer(
+    path: Path, plan: Plan
+) -> tuple[LayerInfo | None, list[dict[str, Any]], list[Problem]]:
     """Read one layer file: its info, its good features (records), and its problems.
 
     A record is the feature's properties plus ``geometry`` (shapely) and ``layer``.
@@ -117,14 +119,19 @@ def read_layer(path: Path, plan: Plan) -> tuple[LayerInfo | None, list[dict[str,
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return None, [], [Problem(name, None, "expected a GeoJSON FeatureCollection")]
     if "crs" in doc:
-        return None, [], [
-            Problem(
-                name, None,
-                "has a 'crs' member: layer files are RFC 7946 GeoJSON in WGS84 lon/lat without "
-                "one (import other CRSs with 'ninohe-geo import')",
-                field="crs",
-            )
-        ]
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    name,
+                    None,
+                    "has a 'crs' member: layer files are RFC 7946 GeoJSON in WGS84 lon/lat without "
+                    "one (import other CRSs with 'ninohe-geo import')",
+                    field="crs",
+                )
+            ],
+        )
     meta = doc.get("layer") if isinstance(doc.get("layer"), dict) else {}
     layer_id = _text(meta.get("id"), path.stem)
     features = doc.get("features")

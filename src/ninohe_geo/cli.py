@@ -38,12 +38,16 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("path", type=Path, help="a data folder (e.g. geodata) or a .geojson file")
     v.add_argument(
-        "--boundary", type=Path, default=None,
+        "--boundary",
+        type=Path,
+        default=None,
         help="city boundary GeoJSON (N03); default: $NINOHE_GEO_BOUNDARY or "
         "../shared/reference/ninohe_boundary.geojson, else the city's bounding box",
     )
     v.add_argument(
-        "--plan", type=Path, default=None,
+        "--plan",
+        type=Path,
+        default=None,
         help="plan.yaml to check a single layer file against (default: the data folder's)",
     )
     v.set_defaults(func=_validate)

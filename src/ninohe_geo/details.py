@@ -53,8 +53,10 @@ class Details:
             (t("status", lang), self.status),
             (t("period", lang), self.period),
             (t("summary", lang), self.summary),
-            (t("accuracy", lang), self.accuracy + (f"（{self.accuracy_note}）" if self.accuracy_note
-                                                   else "")),
+            (
+                t("accuracy", lang),
+                self.accuracy + (f"（{self.accuracy_note}）" if self.accuracy_note else ""),
+            ),
             (t("source", lang), self.source),
             (t("updated", lang), self.updated),
         ]

@@ -51,9 +51,7 @@ CRITERIA: tuple[tuple[str, str, str], ...] = (
 def normalize(text: str) -> str:
     """Fold text for matching: NFKC (full-width → half-width), case, katakana → hiragana."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(
-        chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in folded
-    )
+    return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in folded)
 
 
 def text_mask(features: gpd.GeoDataFrame, text: str) -> pd.Series:
@@ -62,9 +60,7 @@ def text_mask(features: gpd.GeoDataFrame, text: str) -> pd.Series:
     mask = pd.Series(True, index=features.index)
     if not words:
         return mask
-    names = (features["name_ja"].fillna("") + "\n" + features["name_en"].fillna("")).map(
-        normalize
-    )
+    names = (features["name_ja"].fillna("") + "\n" + features["name_en"].fillna("")).map(normalize)
     for word in words:
         mask &= names.str.contains(word, regex=False)
     return mask

@@ -110,8 +110,14 @@ def base_map(
     zoom: int = DEFAULT_ZOOM,
     static_url: str = STREAMLIT_STATIC_URL,
     gesture_handling: bool = False,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
-    """The map without features: one base map, scale bar, legend; assets served locally."""
+    """The map without features: one base map, scale bar, legend; assets served locally.
+
+    ``bounds`` (minx, miny, maxx, maxy), when given, frames the view instead of centre and zoom:
+    pass the whole catalogue's bounds, not the filtered view's, so the base map stays the same
+    across filter changes (and the mounted map is kept).
+    """
     chosen: Basemap = basemap(basemap_id)
     m = folium.Map(
         location=list(center),
@@ -135,6 +141,9 @@ def base_map(
     m.add_child(
         Legend(script_json(legend_options(plan, lang)), script_json(t("tiles_unavailable", lang)))
     )
+    if bounds is not None:
+        minx, miny, maxx, maxy = bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
@@ -170,12 +179,23 @@ def standalone_map(
     fit: bool = True,
 ) -> folium.Map:
     """A complete map in one HTML page (published site, print, benchmarks)."""
-    m = base_map(plan, lang, basemap_id=basemap_id, static_url=static_url)
+    m = base_map(
+        plan,
+        lang,
+        basemap_id=basemap_id,
+        static_url=static_url,
+        bounds=data_bounds(features) if fit else None,
+    )
     feature_group(features, plan, lang).add_to(m)
-    if fit and len(features):
-        minx, miny, maxx, maxy = shapely.total_bounds(features.geometry.values)
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def data_bounds(features: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) of the features, or None when there are none."""
+    if features.empty:
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(features.geometry.values))
+    return minx, miny, maxx, maxy
 
 
 __all__ = ["BASEMAPS", "base_map", "feature_group", "features_payload", "standalone_map"]

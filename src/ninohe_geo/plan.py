@@ -50,7 +50,9 @@ class Measure(Named):
     """A measure (施策項目) with its main initiatives; ``featured`` is the plan's ★ mark."""
 
     featured: bool = Field(default=False, description="★ 特色を活かした取り組み")
-    group_ja: str | None = Field(default=None, description="sub-heading in the foundation, e.g. 生活基盤")
+    group_ja: str | None = Field(
+        default=None, description="sub-heading in the foundation, e.g. 生活基盤"
+    )
     group_en: str | None = None
     initiatives: tuple[Initiative, ...] = ()
 

@@ -103,9 +103,9 @@ def winding_problems(geom: BaseGeometry) -> list[str]:
     return problems
 
 
-def check_feature(raw: Any, index: int, plan: Plan, file: str) -> tuple[
-    BaseGeometry | None, list[Problem]
-]:
+def check_feature(
+    raw: Any, index: int, plan: Plan, file: str
+) -> tuple[BaseGeometry | None, list[Problem]]:
     """Check one GeoJSON feature against the schema and the plan.
 
     Returns the parsed geometry (None when unusable) and the problems found.
@@ -142,9 +142,7 @@ def check_feature(raw: Any, index: int, plan: Plan, file: str) -> tuple[
                     )
                 )
     if "id" in raw and raw["id"] != props.get("id"):
-        problems.append(
-            Problem(file, label, "feature id and properties.id differ", field="id")
-        )
+        problems.append(Problem(file, label, "feature id and properties.id differ", field="id"))
     geom, geom_problems = parse_geometry(raw.get("geometry"))
     problems.extend(Problem(file, label, msg, field="geometry") for msg in geom_problems)
     if geom is not None:
@@ -177,14 +175,18 @@ def boundary_problems(
     if geom.geom_type in LINE_TYPES and area.intersects(geom):
         return [
             Problem(
-                file, label, "route leaves the city boundary (allowed for routes)",
-                severity="warning", field="geometry",
+                file,
+                label,
+                "route leaves the city boundary (allowed for routes)",
+                severity="warning",
+                field="geometry",
             )
         ]
     c = geom.representative_point()
     return [
         Problem(
-            file, label,
+            file,
+            label,
             f"outside the city boundary (at lon {c.x:.5f}, lat {c.y:.5f}); "
             "check for swapped longitude/latitude or a wrong CRS",
             field="geometry",

@@ -3,8 +3,10 @@
 Pages stay thin: they call these helpers and render. Nothing here decides what a feature means
 (that is :mod:`details`) or which features pass (that is :mod:`filters`).
 
-Every widget that is part of a view is bound to the URL (``bind="query-params"``) with its key as
-the parameter name, so a view can be shared as a link and the plan page can link to a filtered map.
+The view lives in the URL: widgets start from the query string and :func:`sync_url` writes it
+back, with IDs rather than labels (``?pillar=P3&measure=P3-01&lang=en``), so a link means the same
+in either language and the plan page can link to a filtered map. (Streamlit's own
+``bind="query-params"`` puts the displayed labels in the URL, which would tie links to a language.)
 """
 
 from __future__ import annotations
@@ -62,18 +64,23 @@ def catalog() -> Catalog:
     return _load(str(root), _data_signature(root))
 
 
+def _seed(key: str, value: object) -> None:
+    """Give a widget its first value (from the URL) unless it already has one this session."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def language_switch() -> Lang:
-    """The language control (sidebar), bound to ``?lang=``; Japanese by default."""
-    choice = st.sidebar.segmented_control(
+    """The language control (sidebar); Japanese by default, kept in the URL as ``?lang=``."""
+    _seed("lang", parse_lang(st.query_params.get("lang", DEFAULT_LANG)))
+    st.sidebar.segmented_control(
         "Language / 言語",
         options=list(LANGS),
-        default=DEFAULT_LANG,
         format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
         key="lang",
-        bind="query-params",
         required=True,
     )
-    return parse_lang(choice)
+    return current_lang()
 
 
 def current_lang() -> Lang:
@@ -81,39 +88,62 @@ def current_lang() -> Lang:
     return parse_lang(st.session_state.get("lang", DEFAULT_LANG))
 
 
+def known_values(cat: Catalog) -> dict[str, frozenset[str]]:
+    """The values each URL filter parameter may take (anything else in a link is dropped)."""
+    return {
+        "pillar": frozenset(p.id for p in cat.plan.pillars),
+        "measure": frozenset(m.id for m in cat.plan.measures),
+        "status": frozenset(s.code for s in STATUSES),
+        "layer": frozenset(layer.id for layer in cat.layers),
+    }
+
+
 def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str]:
-    """The sidebar filters and base-map choice; returns the filter state and base map ID."""
+    """The sidebar filters and base-map choice; returns the filter state and base map ID.
+
+    Widgets start from the URL (``?pillar=P3&measure=P3-01&q=…``: IDs, not labels, so a link
+    works in either language) and the URL follows the widgets (:func:`sync_url`).
+    """
     plan = cat.plan
     pillars = {p.id: f"{p.short(lang)} {p.name(lang)}" for p in plan.pillars}
     measures = {m.id: ("★ " if m.featured else "") + m.name(lang) for m in plan.measures}
     statuses = {s.code: s.label(lang) for s in STATUSES}
     layer_names = {layer.id: layer.title(lang) for layer in cat.layers}
+    names = {b.id: b.name(lang) for b in BASEMAPS}
+    start = filters.from_query(st.query_params.to_dict(), known_values(cat))
+    _seed("q", start.text)
+    _seed("pillar", sorted(start.pillars))
+    _seed("measure", sorted(start.measures))
+    _seed("status", sorted(start.statuses))
+    _seed("layer", sorted(start.layers))
+    _seed("featured", start.featured_only)
+    url_basemap = st.query_params.get("basemap", DEFAULT_BASEMAP)
+    _seed("basemap", url_basemap if url_basemap in names else DEFAULT_BASEMAP)
+
     sb = st.sidebar
     sb.header(t("filters", lang))
-    text = sb.text_input(
-        t("filter_text", lang), key="q", bind="query-params", help=t("filter_text_help", lang)
-    )
+    text = sb.text_input(t("filter_text", lang), key="q", help=t("filter_text_help", lang))
     chosen_pillars = sb.multiselect(
-        t("filter_pillar", lang), list(pillars), format_func=pillars.__getitem__,
-        key="pillar", bind="query-params",
+        t("filter_pillar", lang), list(pillars), format_func=pillars.__getitem__, key="pillar"
     )
     chosen_measures = sb.multiselect(
-        t("filter_measure", lang), list(measures), format_func=measures.__getitem__,
-        key="measure", bind="query-params",
+        t("filter_measure", lang),
+        list(measures),
+        format_func=measures.__getitem__,
+        key="measure",
     )
     chosen_statuses = sb.multiselect(
-        t("filter_status", lang), list(statuses), format_func=statuses.__getitem__,
-        key="status", bind="query-params",
+        t("filter_status", lang), list(statuses), format_func=statuses.__getitem__, key="status"
     )
     chosen_layers = sb.multiselect(
-        t("filter_layer", lang), list(layer_names), format_func=layer_names.__getitem__,
-        key="layer", bind="query-params",
+        t("filter_layer", lang),
+        list(layer_names),
+        format_func=layer_names.__getitem__,
+        key="layer",
     )
-    featured = sb.checkbox(t("filter_featured", lang), key="featured", bind="query-params")
-    names = {b.id: b.name(lang) for b in BASEMAPS}
+    featured = sb.checkbox(t("filter_featured", lang), key="featured")
     basemap_id = sb.selectbox(
-        t("basemap", lang), list(names), format_func=names.__getitem__,
-        index=list(names).index(DEFAULT_BASEMAP), key="basemap", bind="query-params",
+        t("basemap", lang), list(names), format_func=names.__getitem__, key="basemap"
     )
     flt = filters.FeatureFilter(
         pillars=frozenset(chosen_pillars),
@@ -124,6 +154,17 @@ def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str
         text=text or "",
     )
     return flt, str(basemap_id or DEFAULT_BASEMAP)
+
+
+def sync_url(lang: Lang, extra: dict[str, str] | None = None) -> None:
+    """Make the URL say what is shown: the language plus ``extra`` (filters, base map …).
+
+    Parameters equal to their defaults are left out, so the plain URL is the default view.
+    """
+    wanted = {} if lang == DEFAULT_LANG else {"lang": lang}
+    wanted.update({k: v for k, v in (extra or {}).items() if v})
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def problems_panel(cat: Catalog, lang: Lang) -> None:

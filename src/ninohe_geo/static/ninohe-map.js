@@ -78,6 +78,12 @@
         box.appendChild(textDiv("ninohe-tooltip-name", f.properties.n));
         if (f.properties.l) { box.appendChild(textDiv("ninohe-tooltip-note", opts.looseLabel)); }
         lyr.bindTooltip(box, { sticky: true, direction: "top" });
+        // Name the SVG element after the feature (ids are validated slugs) for tests and
+        // assistive tools; canvas-drawn layers have no element.
+        lyr.on("add", function () {
+          var el = lyr.getElement && lyr.getElement();
+          if (el) { el.setAttribute("data-feature-id", f.properties.id); }
+        });
       }
     });
     layer.addTo(group);

@@ -1,0 +1,118 @@
+"""The planner's map in a real browser: layers drawn, filter, hover, click, language, plan links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ninohe_geo.catalog import load_catalog
+
+from .helpers import feature_ids, map_frame, wait_for_count, wait_for_features
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Any:
+    return load_catalog(REPO / "geodata")
+
+
+def test_map_shows_every_shipped_feature_and_layer(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    total = len(shipped.features)
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, total)
+    assert sorted(feature_ids(frame)) == sorted(shipped.features["id"])
+    wait_for_count(page, total, total)
+    layers = set(shipped.features["layer"])
+    assert {"kunohe-castle", "urushi", "disaster", "land-readjustment", "transit"} <= layers
+    # The legend is drawn by the app, inside the map, with all four policy areas.
+    legend = frame.inner_text(".ninohe-legend")
+    for pillar in shipped.plan.pillars:
+        assert pillar.short_ja in legend
+
+
+def test_policy_filter_leaves_only_that_pillar(page: Any, shipped_app: Any, shipped: Any) -> None:
+    total = len(shipped.features)
+    p3 = sorted(shipped.features.loc[shipped.features["pillar"] == "P3", "id"])
+    assert 0 < len(p3) < total
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, total)
+    page.get_by_label("政策分野").first.click()
+    page.get_by_role("option", name=re.compile("政策3")).click()
+    page.keyboard.press("Escape")
+    wait_for_count(page, len(p3), total)
+    wait_for_features(frame, len(p3))
+    assert sorted(feature_ids(frame)) == p3
+    # The same mounted map was updated, not reloaded: the iframe is still the same one.
+    assert page.locator("iframe[title*='st_folium']").count() == 1
+
+
+def test_hover_and_click_show_the_feature(page: Any, shipped_app: Any, shipped: Any) -> None:
+    castle = shipped.features.loc["kunohe-castle-ruins"]
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, len(shipped.features))
+    target = frame.locator("[data-feature-id='kunohe-castle-ruins']")
+    target.dispatch_event("mouseover")
+    tooltip = frame.wait_for_selector(".leaflet-tooltip")
+    assert castle["name_ja"] in tooltip.inner_text()
+    target.dispatch_event("click")
+    details = page.locator("[data-testid='stMainBlockContainer']")
+    page.get_by_role("heading", name=castle["name_ja"]).wait_for()
+    text = details.inner_text()
+    plan = shipped.plan
+    measure = plan.measure(castle["measure"])
+    assert measure.name_ja in text
+    assert plan.pillar_of(measure.id).name_ja in text
+    assert castle["source"][:20] in text
+    for indicator in plan.pillar_of(measure.id).indicators:
+        assert indicator.name_ja in text
+
+
+def test_english_switch_changes_interface_and_content(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, len(shipped.features))
+    page.get_by_role("radio", name="English").click()
+    page.get_by_role("heading", name="Ninohe Comprehensive Plan Map").wait_for()
+    assert "lang=en" in page.url
+    frame = map_frame(page)
+    frame.wait_for_function(
+        "() => document.querySelector('.ninohe-legend')?.textContent.includes('Policy 1')"
+    )
+    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("mouseover")
+    tooltip = frame.wait_for_selector(".leaflet-tooltip")
+    assert shipped.features.loc["kunohe-castle-ruins", "name_en"] in tooltip.inner_text()
+
+
+def test_plan_page_lists_every_measure_and_links_to_a_filtered_map(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    page.goto(f"{shipped_app.url}/plan")
+    # The page streams in; the perspectives come last.
+    page.get_by_role("heading", name=re.compile("新しい4つの視点")).wait_for()
+    body = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    for measure in shipped.plan.measures:
+        assert measure.name_ja in body
+    assert "行財政経営" in body and "地図上の位置なし" in body
+    counts = shipped.count_by_measure()
+    n = counts["P3-01"]
+    page.get_by_role("link", name=re.compile("地図で見る")).first.wait_for()
+    link = page.locator("a[href*='measure=P3-01']").first
+    link.click()
+    wait_for_count(page, n, len(shipped.features))
+    frame = map_frame(page)
+    wait_for_features(frame, n)
+    expected = sorted(shipped.features.loc[shipped.features["measure"] == "P3-01", "id"])
+    assert sorted(feature_ids(frame)) == expected
