@@ -1,26 +1,30 @@
 """The ``ninohe-geo`` command line.
 
-Sub-commands are thin: they parse arguments, call the library, print, and exit non-zero on
-failure with a message that names the file and feature.
+Sub-commands live in :mod:`ninohe_geo.commands`, one module each, discovered here. They are
+thin: parse arguments, call the library, print, and exit non-zero on failure with a message
+that names the file and feature. A :class:`~ninohe_geo.errors.NinoheGeoError` becomes
+``error: …`` on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from ninohe_geo.boundary import find_boundary
+from ninohe_geo import commands
 from ninohe_geo.errors import NinoheGeoError
-from ninohe_geo.validate import validate_path
 
 
-def _validate(args: argparse.Namespace) -> int:
-    boundary = find_boundary(args.boundary)
-    report = validate_path(args.path, boundary, plan_path=args.plan)
-    print(report.text())
-    return 0 if report.ok else 1
+def command_modules() -> list[str]:
+    """Module names of the sub-commands, sorted."""
+    return sorted(
+        f"{commands.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(commands.__path__)
+        if not m.name.startswith("_")
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,28 +33,9 @@ def parser() -> argparse.ArgumentParser:
         prog="ninohe-geo", description="The map of Ninohe City's comprehensive plan."
     )
     sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser(
-        "validate",
-        help="check a data folder or a layer file",
-        description="Check a data folder (plan.yaml + layers/) or one .geojson layer file: "
-        "parsing, schema, measures, geometry validity and RFC 7946 winding, unique ids, "
-        "and that every feature lies inside the city boundary.",
-    )
-    v.add_argument("path", type=Path, help="a data folder (e.g. geodata) or a .geojson file")
-    v.add_argument(
-        "--boundary",
-        type=Path,
-        default=None,
-        help="city boundary GeoJSON (N03); default: $NINOHE_GEO_BOUNDARY or "
-        "../shared/reference/ninohe_boundary.geojson, else the city's bounding box",
-    )
-    v.add_argument(
-        "--plan",
-        type=Path,
-        default=None,
-        help="plan.yaml to check a single layer file against (default: the data folder's)",
-    )
-    v.set_defaults(func=_validate)
+    for name in command_modules():
+        module = importlib.import_module(name)
+        module.register(sub.add_parser(module.NAME, help=module.HELP))
     return p
 
 
