@@ -21,8 +21,9 @@ from ninohe_geo.errors import DataFileError
 from ninohe_geo.paths import BOUNDARY_ENV, reference_dir
 
 CITY_CODE = "03213"
-#: Bounding box of 二戸市 (lon/lat), from 国土数値情報（行政区域データ）N03 2021, padded ~1 km.
-CITY_BBOX = (141.03, 40.12, 141.46, 40.41)
+#: Bounding box of 二戸市 (lon/lat), from 国土数値情報（行政区域データ）N03 2021
+#: (141.026, 40.089 – 141.386, 40.373), padded ~1 km.
+CITY_BBOX = (141.01, 40.08, 141.40, 40.39)
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,14 @@ def read_boundary(path: Path, city_code: str = CITY_CODE) -> Boundary:
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or not features:
         raise DataFileError(path, "expected a GeoJSON FeatureCollection with the city's polygon")
-    crs = (doc.get("crs") or {}).get("properties", {}).get("name", "")
+    crs_member = doc.get("crs") or {}
+    if not isinstance(crs_member, dict):
+        raise DataFileError(path, "the 'crs' member must be a GeoJSON 2008 named CRS object")
+    crs = str((crs_member.get("properties") or {}).get("name", ""))
     if crs and not any(code in crs for code in ("CRS84", "4326", "6668", "4612")):
         raise DataFileError(path, f"boundary CRS {crs!r} is not lon/lat (expected CRS84/JGD2011)")
+    if not all(isinstance(f, dict) for f in features):
+        raise DataFileError(path, "every member of 'features' must be a GeoJSON Feature object")
     chosen = [
         f
         for f in features
@@ -59,22 +65,35 @@ def read_boundary(path: Path, city_code: str = CITY_CODE) -> Boundary:
     ]
     if not chosen:
         raise DataFileError(path, f"no feature with N03_007 = {city_code!r}")
-    geometry = shapely.union_all([shape(f["geometry"]) for f in chosen])
+    try:
+        geometry = shapely.union_all([shape(f["geometry"]) for f in chosen])
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        shapely.errors.GEOSException,
+    ) as exc:
+        raise DataFileError(path, f"the city's geometry cannot be read: {exc}") from exc
     return Boundary(geometry=geometry, source=str(path), exact=True)
 
 
 def find_boundary(explicit: Path | None = None) -> Boundary:
     """The boundary to check against: explicit file, env var, shared reference, else the bbox."""
-    candidates = [explicit] if explicit else []
+    if explicit is not None:
+        # a mistyped --boundary must fail, not be silently replaced by another file
+        if not explicit.is_file():
+            raise DataFileError(explicit, "boundary file not found")
+        return read_boundary(explicit)
+    candidates = []
     env = os.environ.get(BOUNDARY_ENV)
     if env:
         candidates.append(Path(env))
     candidates.append(reference_dir() / "ninohe_boundary.geojson")
     for path in candidates:
-        if path is not None and path.is_file():
+        if path.is_file():
             return read_boundary(path)
-    if explicit is not None:
-        raise DataFileError(explicit, "boundary file not found")
     return Boundary(
         geometry=box(*CITY_BBOX),
         source="bounding box of 二戸市 (no boundary file found; pass --boundary)",

@@ -193,6 +193,7 @@ def load_catalog(root: Path) -> Catalog:
     layers: list[LayerInfo] = []
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    owners: list[tuple[str, str]] = []  # (file name, feature id), in load order
     folder = layers_dir(root)
     paths = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
     if not paths:
@@ -203,7 +204,8 @@ def load_catalog(root: Path) -> Catalog:
         if info is not None:
             layers.append(info)
         records.extend(recs)
-    dupes = duplicate_id_problems((r["layer"] + ".geojson", r["id"]) for r in records)
+        owners.extend((path.name, r["id"]) for r in recs)
+    dupes = duplicate_id_problems(owners)
     if dupes:
         problems.extend(dupes)
         seen: set[str] = set()

@@ -56,6 +56,47 @@ def encode_geometry(geom: BaseGeometry) -> list[Any]:
     raise ValueError(f"cannot encode geometry type {kind}")
 
 
+def _encode_chunks(parts: np.ndarray) -> list[list[int]]:
+    """:func:`encode_coords` of every point sequence in ``parts`` (lines, rings), vectorised."""
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    q = np.rint(coords * SCALE).astype(np.int64)
+    deltas = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    counts = np.bincount(index, minlength=len(parts))
+    starts = np.cumsum(counts) - counts
+    first = starts[counts > 0]
+    deltas[first] = q[first]  # each sequence starts from absolute coordinates
+    flat: list[int] = deltas.ravel().tolist()
+    return [
+        flat[2 * s : 2 * (s + c)] for s, c in zip(starts.tolist(), counts.tolist(), strict=True)
+    ]
+
+
+def encode_geometries(geoms: Any) -> list[list[Any]]:
+    """``[encode_geometry(g) for g in geoms]``, vectorised for Points, LineStrings and Polygons.
+
+    Multi-part geometries (rare in the plan's layers) go through :func:`encode_geometry` one by
+    one; other types raise ValueError as there.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    out: list[Any] = [None] * len(arr)
+    type_ids = shapely.get_type_id(arr)  # 0 Point, 1 LineString, 3 Polygon
+    simple = np.flatnonzero((type_ids == 0) | (type_ids == 1))
+    if len(simple):
+        for i, chunk in zip(simple.tolist(), _encode_chunks(arr[simple]), strict=True):
+            out[i] = [int(type_ids[i]), chunk]
+    polygons = np.flatnonzero(type_ids == 3)
+    if len(polygons):
+        rings, owner = shapely.get_rings(arr[polygons], return_index=True)  # exterior first
+        grouped: list[list[list[int]]] = [[] for _ in range(len(polygons))]
+        for o, chunk in zip(owner.tolist(), _encode_chunks(rings), strict=True):
+            grouped[o].append(chunk)
+        for i, polygon_rings in zip(polygons.tolist(), grouped, strict=True):
+            out[i] = [CODES["Polygon"], polygon_rings]
+    for i in np.flatnonzero(~np.isin(type_ids, (0, 1, 3))).tolist():
+        out[i] = encode_geometry(arr[i])
+    return out
+
+
 def decode_coords(flat: list[int]) -> list[tuple[float, float]]:
     """Inverse of :func:`encode_coords` (used by tests and the published site's checks)."""
     arr = np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0) / SCALE

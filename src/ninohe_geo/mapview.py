@@ -18,12 +18,12 @@ from typing import Any
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from ninohe_geo.assets import STREAMLIT_STATIC_URL, offline_links
 from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, basemap
-from ninohe_geo.encoding import encode_geometry
+from ninohe_geo.encoding import encode_geometries
 from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import t
 from ninohe_geo.plan import Lang, Plan
@@ -33,6 +33,17 @@ DEFAULT_CENTER: tuple[float, float] = (40.2300, 141.2500)
 DEFAULT_ZOOM = 11
 #: Above this many features the map draws on a canvas instead of SVG elements.
 CANVAS_THRESHOLD = 2000
+
+
+class _ScriptText(Element):
+    """Script text that is already rendered: written out as is, not compiled as a template."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "ScriptText"
+        self.text = text
 
 
 class PlanFeatures(MacroElement):  # type: ignore[misc]
@@ -50,6 +61,18 @@ class PlanFeatures(MacroElement):  # type: ignore[misc]
         self._name = "PlanFeatures"
         self.data = data
         self.options = options
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Add the script to the figure without branca's second Jinja pass over the data.
+
+        ``MacroElement.render`` wraps the rendered script in ``Element(template=...)``, which
+        makes Jinja lex (and evaluate) the whole payload again: slow for large maps, and any
+        ``{{``/``{%`` in data would be template code.
+        """
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "PlanFeatures must be in a Figure to render"
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_ScriptText(script(self, kwargs)), name=self.get_name())
 
 
 class Legend(MacroElement):  # type: ignore[misc]
@@ -87,7 +110,7 @@ def features_payload(
         "names": features[name_col].tolist(),
         "pillars": features["pillar_index"].astype(int).tolist(),
         "loose": features["loose"].astype(int).tolist(),
-        "geoms": [encode_geometry(g) for g in geoms],
+        "geoms": encode_geometries(geoms.values),
     }
 
 

@@ -135,26 +135,31 @@ class Plan(_Frozen):
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Plan:
-        seen: dict[str, str] = {}
-        for kind, item in self._all_named():
+        seen: dict[str, tuple[str, str]] = {}
+        for kind, where, item in self._all_named():
             if item.id in seen:
-                raise ValueError(f"ID {item.id!r} is used twice ({seen[item.id]} and {kind})")
-            seen[item.id] = kind
+                first_kind, first_where = seen[item.id]
+                raise ValueError(
+                    f"ID {item.id!r} is used twice ({first_kind} at {first_where}.id and "
+                    f"{kind} at {where}.id)"
+                )
+            seen[item.id] = (kind, where)
         return self
 
-    def _all_named(self) -> Iterator[tuple[str, Named]]:
-        for p in self.pillars:
-            yield "pillar", p
-            for m in p.measures:
-                yield "measure", m
-                for i in m.initiatives:
-                    yield "initiative", i
-            for ind in p.indicators:
-                yield "indicator", ind
-        for c in self.common_policies:
-            yield "common policy", c
-        for v in self.perspectives:
-            yield "perspective", v
+    def _all_named(self) -> Iterator[tuple[str, str, Named]]:
+        """(kind, YAML path, item) for everything with an ID, in file order."""
+        for pi, p in enumerate(self.pillars):
+            yield "pillar", f"pillars.{pi}", p
+            for mi, m in enumerate(p.measures):
+                yield "measure", f"pillars.{pi}.measures.{mi}", m
+                for ii, i in enumerate(m.initiatives):
+                    yield "initiative", f"pillars.{pi}.measures.{mi}.initiatives.{ii}", i
+            for xi, ind in enumerate(p.indicators):
+                yield "indicator", f"pillars.{pi}.indicators.{xi}", ind
+        for ci, c in enumerate(self.common_policies):
+            yield "common policy", f"common_policies.{ci}", c
+        for vi, v in enumerate(self.perspectives):
+            yield "perspective", f"perspectives.{vi}", v
 
     def vision(self, lang: Lang) -> str:
         """The 30-year vision in ``lang``."""

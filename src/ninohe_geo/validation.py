@@ -67,7 +67,14 @@ def parse_geometry(raw: Any) -> tuple[BaseGeometry | None, list[str]]:
         return None, [f"geometry type {gtype!r} is not one of {', '.join(sorted(GEOMETRY_TYPES))}"]
     try:
         geom = shape(raw)
-    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        shapely.errors.GEOSException,
+    ) as exc:
         return None, [f"geometry cannot be read: {exc}"]
     problems: list[str] = []
     if geom.is_empty:
@@ -153,12 +160,16 @@ def check_feature(
 
 
 def _field_of(message: str) -> str | None:
-    """The field a schema message is about (the first quoted name), for the report's column."""
-    if "'" in message:
-        return message.split("'")[1]
-    for name in ("status", "accuracy", "updated", "id"):
+    """The field a schema message is about, for the report's column.
+
+    Messages about a coded value start with the field's name (``status 'x' is not …``); the
+    others quote it (``missing field 'source'``).
+    """
+    for name in ("status", "accuracy", "updated", "id", "reading_ja"):
         if message.startswith(name + " "):
             return name
+    if "'" in message:
+        return message.split("'")[1]
     return None
 
 

@@ -15,9 +15,12 @@ HOSTILE = {
     "xss-img": "<img src=x onerror=alert(1)>",
     "xss-template": "${alert(1)}",
     "xss-script": "</script><script>alert(1)</script>",
+    # folium/branca render script output through Jinja a second time: template code in data
+    # must come out as text, not be evaluated ("49") or break the map.
+    "xss-jinja": "{{ 7*7 }} {% raw %} {# c",
 }
-# hostile.geojson has 3 features; broken/bad-features.geojson has one good feature.
-LOADED = 4
+# hostile.geojson has 4 features; broken/bad-features.geojson has one good feature.
+LOADED = 5
 
 
 def test_hostile_names_render_as_text_on_hover_and_click(page: Any, hostile_app: Any) -> None:

@@ -1,0 +1,55 @@
+"""Smoke test of the benchmark (``python -m bench``) at a tiny size; no timing assertions."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench_cli() -> ModuleType:
+    """``bench.cli``, importable from the checkout's root (bench/ is not an installed package)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    return importlib.import_module("bench.cli")
+
+
+def test_bench_writes_report(bench_cli: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    argv = ["--sizes", "20", "--repeat", "1", "--out", str(out), "--data", str(REPO / "geodata")]
+    assert bench_cli.main(argv) == 0
+    assert out.is_file()
+    text = out.read_text(encoding="utf-8")
+    for geometry in ("mixed", "points", "lines", "polygons"):
+        assert f"| synthetic | {geometry} | 20 |" in text
+    assert "20 features: " in text
+    assert "× time, " in text and "× bytes" in text
+    assert "## Machine" in text and "- command: `" in text
+    assert not list(tmp_path.glob(".*.tmp")), "temporary file left behind"
+
+
+def test_sizes_are_parsed(bench_cli: ModuleType) -> None:
+    assert bench_cli.parse_sizes("shipped, 1000,10000") == ["shipped", 1000, 10000]
+    with pytest.raises(argparse.ArgumentTypeError, match="neither"):
+        bench_cli.parse_sizes("1k")
+
+
+def test_synthetic_features_fill_every_column(bench_cli: ModuleType) -> None:
+    synthetic = importlib.import_module("bench.synthetic")
+    plan = importlib.import_module("ninohe_geo.plan").load_plan(REPO / "geodata" / "plan.yaml")
+    columns = importlib.import_module("ninohe_geo.catalog").COLUMNS
+    first = synthetic.make_frame(12, "mixed", plan, seed=1)
+    again = synthetic.make_frame(12, "mixed", plan, seed=1)
+    assert first.drop(columns="geometry").equals(again.drop(columns="geometry"))
+    assert first.geometry.geom_equals(again.geometry).all()
+    assert set(first.geometry.geom_type) == {"Point", "LineString", "Polygon"}
+    assert first.geometry.is_valid.all()
+    assert first[list(columns)].notna().all().all()
+    assert all(plan.has_measure(m) for m in first["measure"])
