@@ -132,7 +132,7 @@ def read_layer(
                 )
             ],
         )
-    meta = doc.get("layer") if isinstance(doc.get("layer"), dict) else {}
+    meta: dict[str, Any] = doc["layer"] if isinstance(doc.get("layer"), dict) else {}
     layer_id = _text(meta.get("id"), path.stem)
     features = doc.get("features")
     if not isinstance(features, list):

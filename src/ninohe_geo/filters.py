@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -126,11 +126,17 @@ def from_query(
     values (e.g. the plan's measure IDs), so a hand-edited or stale link cannot select something
     that does not exist.
     """
-    flt = FeatureFilter()
+    sets: dict[str, frozenset[str]] = {}
     for attr, _, param in CRITERIA:
         values = _values(params.get(param))
         if known is not None and param in known:
             values &= known[param]
-        flt = replace(flt, **{attr: values})
-    featured = _first(params.get("featured")).lower() in {"1", "true", "yes"}
-    return replace(flt, featured_only=featured, text=_first(params.get("q"))[:200])
+        sets[attr] = values
+    return FeatureFilter(
+        pillars=sets["pillars"],
+        measures=sets["measures"],
+        statuses=sets["statuses"],
+        layers=sets["layers"],
+        featured_only=_first(params.get("featured")).lower() in {"1", "true", "yes"},
+        text=_first(params.get("q"))[:200],
+    )

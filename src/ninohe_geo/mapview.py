@@ -46,7 +46,7 @@ class _ScriptText(Element):
         self.text = text
 
 
-class PlanFeatures(MacroElement):  # type: ignore[misc]
+class PlanFeatures(MacroElement):
     """The plan's features as compact column arrays, drawn by ``ninoheGeo.addFeatures``."""
 
     _template = Template(
@@ -57,7 +57,7 @@ class PlanFeatures(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, data: str, options: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlanFeatures"
         self.data = data
         self.options = options
@@ -75,7 +75,7 @@ class PlanFeatures(MacroElement):  # type: ignore[misc]
         figure.script.add_child(_ScriptText(script(self, kwargs)), name=self.get_name())
 
 
-class Legend(MacroElement):  # type: ignore[misc]
+class Legend(MacroElement):
     """The app's legend (policy colours and the dashed 位置は概略 line), drawn in the map."""
 
     _template = Template(
@@ -86,7 +86,7 @@ class Legend(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, options: str, tiles_message: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.options = options
         self.tiles_message = tiles_message

@@ -60,6 +60,11 @@ def catalog() -> Catalog:
     ``cache_resource`` (not ``cache_data``): the catalogue is immutable and large data would be
     copied on every ``cache_data`` hit. A filter change never re-reads files.
     """
+    from ninohe_geo.webedit import database_catalog  # a postgresql:// store (issue #6)
+
+    from_db = database_catalog()
+    if from_db is not None:
+        return from_db
     root = data_dir()
     return _load(str(root), _data_signature(root))
 
@@ -161,7 +166,7 @@ def sync_url(lang: Lang, extra: dict[str, str] | None = None) -> None:
 
     Parameters equal to their defaults are left out, so the plain URL is the default view.
     """
-    wanted = {} if lang == DEFAULT_LANG else {"lang": lang}
+    wanted: dict[str, str] = {} if lang == DEFAULT_LANG else {"lang": lang}
     wanted.update({k: v for k, v in (extra or {}).items() if v})
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

@@ -1,0 +1,46 @@
+"""``ninohe-geo bench [--sizes 1000,10000,100000] [--out docs/performance.md]``.
+
+Runs the benchmarks in the checkout's ``bench/`` folder (they live apart from the library and
+the tests): map build + render time and HTML bytes against plain folium, in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ninohe_geo.errors import NinoheGeoError
+from ninohe_geo.paths import REPO_ROOT
+
+NAME = "bench"
+HELP = "benchmark the map against plain folium (needs the checkout's bench/ folder)"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Hand the remaining arguments to ``bench.cli.main``."""
+    if not (REPO_ROOT / "bench" / "cli.py").is_file():
+        raise NinoheGeoError(f"no bench/ folder in {REPO_ROOT}: run from a checkout")
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from bench.cli import main
+
+    argv: list[str] = []
+    for option in _OPTIONS:
+        value = getattr(args, option)
+        if value is not None:
+            argv += [f"--{option}", str(value)]
+    code: int = main(argv)
+    return code
+
+
+_OPTIONS = ("sizes", "repeat", "out", "data", "seed")
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``bench``, passed on to ``python -m bench`` (which checks them)."""
+    p.add_argument("--sizes", help="'shipped' and/or feature counts, e.g. shipped,1000,10000")
+    p.add_argument("--repeat", help="runs per path; medians are reported (default 3)")
+    p.add_argument("--out", help="also write the Markdown report here (e.g. docs/performance.md)")
+    p.add_argument("--data", help="data folder for 'shipped' (default geodata)")
+    p.add_argument("--seed", help="seed of the synthetic data")
+    p.set_defaults(func=run)
