@@ -1,0 +1,7 @@
+"""Import a file as a layer (upload → mapping → report → preview → accept) and export data."""
+
+from __future__ import annotations
+
+from ninohe_geo import importui, web
+
+importui.import_page(web.current_lang())

@@ -1,0 +1,65 @@
+"""``ninohe-geo fetch SOURCE``: download an official source and import it (see io/fetch.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "fetch"
+HELP = "download an official source (N03, GSI shelters) and import it"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Download, then the same steps as ``import``."""
+    from ninohe_geo.boundary import find_boundary
+    from ninohe_geo.commands.import_layer import print_plan
+    from ninohe_geo.io.fetch import fetch_to_temp, new_temp_dir, source_by_name
+    from ninohe_geo.io.mapping import load_mapping, mapping_by_name
+    from ninohe_geo.io.pipeline import prepare_import, write_import
+    from ninohe_geo.paths import data_dir
+
+    source = source_by_name(args.source)
+    root = args.data or data_dir()
+    layer = args.layer or source.layer
+    with new_temp_dir() as tmp:
+        path, provenance = fetch_to_temp(source, args.url, Path(tmp))
+        print(f"downloaded {provenance['url']} ({path.stat().st_size:,} bytes)")
+        mapping = (
+            load_mapping(Path(args.mapping)) if args.mapping else mapping_by_name(source.mapping)
+        )
+        prepared = prepare_import(
+            path,
+            layer,
+            mapping=mapping,
+            data_root=root,
+            boundary=find_boundary(args.boundary),
+            display_name=path.name,
+        )
+        if not print_plan(prepared, args.exclude, False):
+            print("nothing was written: fix the errors or --exclude ID")
+            return 1
+        if args.dry_run:
+            print("dry run: nothing was written")
+            return 0
+        target = write_import(prepared, root, args.exclude, False, args.replace, provenance)
+    print(f"wrote {target} (attribution: {provenance['attribution']})")
+    return 0
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``fetch``."""
+    from ninohe_geo.io.fetch import SOURCES
+
+    p.description = "Download an official source and import it: " + "; ".join(
+        f"{s.name} = {s.title}" for s in SOURCES
+    )
+    p.add_argument("source", choices=[s.name for s in SOURCES])
+    p.add_argument("--url", default=None, help="download from this URL instead of the default")
+    p.add_argument("--layer", default=None, help="layer name (default: the source's)")
+    p.add_argument("--mapping", default=None, help="mapping YAML file (default: the source's)")
+    p.add_argument("--dry-run", action="store_true", help="download and report; write nothing")
+    p.add_argument("--exclude", action="append", default=[], metavar="ID")
+    p.add_argument("--replace", action="store_true", help="replace an existing layer file")
+    p.add_argument("--data", type=Path, default=None, help="data folder")
+    p.add_argument("--boundary", type=Path, default=None, help="city boundary GeoJSON (N03)")
+    p.set_defaults(func=run)

@@ -1,0 +1,168 @@
+"""Write the catalogue's features (everything or a filtered view) as GeoJSON, GeoPackage, CSV
+or KML — formats a city's other tools read, and that ``ninohe-geo import`` reads back.
+
+- GeoJSON: RFC 7946 (lon/lat, ≤ 7 decimals, counter-clockwise rings), our schema's properties.
+- GeoPackage: one layer ``ninohe_geo`` in EPSG:4326, our fields plus ``layer``.
+- CSV: UTF-8 with BOM (so Excel opens Japanese correctly), our fields, ``layer``, ``longitude``/
+  ``latitude`` of a representative point (exact for points) and ``geometry_wkt``. No official
+  open-data layout fits plan projects as a whole, so our own schema is written. Values that a
+  spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab, CR) are
+  prefixed with ``'`` (OWASP's advice); the importer removes it again.
+- KML: one Placemark per feature, name = name_ja, every field in ``ExtendedData``; text escaped.
+
+Every write is atomic (temporary file in the target folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ninohe_geo.io.errors import ImportFileError
+from ninohe_geo.io.layerfile import document_bytes, feature_json, normalise, write_bytes_atomic
+from ninohe_geo.schema import ALL_FIELDS
+
+EXPORT_FORMATS = ("geojson", "gpkg", "csv", "kml")
+MEDIA_TYPES = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "text/csv",
+    "kml": "application/vnd.google-earth.kml+xml",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _text(value: Any) -> str:
+    """A cell's text: '' for missing values (None, NaN)."""
+    return value if isinstance(value, str) else ""
+
+
+def _props(row: pd.Series) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in ALL_FIELDS:
+        value = row.get(name)
+        if isinstance(value, str) and value:
+            out[name] = value
+    return out
+
+
+def to_geojson(features: gpd.GeoDataFrame) -> bytes:
+    """RFC 7946 FeatureCollection bytes."""
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            feature_json(str(row["id"]), _props(row), row.geometry)
+            for _, row in features.iterrows()
+        ],
+    }
+    return document_bytes(doc)
+
+
+def to_csv(features: gpd.GeoDataFrame) -> bytes:
+    """CSV bytes (UTF-8 with BOM), formula-safe."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([*ALL_FIELDS, "layer", "longitude", "latitude", "geometry_wkt"])
+    for _, row in features.iterrows():
+        geom = normalise(row.geometry)
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        cells = [neutralise(_text(row.get(name))) for name in ALL_FIELDS]
+        cells.append(neutralise(_text(row.get("layer"))))
+        cells += [f"{point.x:.7f}", f"{point.y:.7f}", shapely.to_wkt(geom, rounding_precision=7)]
+        writer.writerow(cells)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _kml_coords(geom: Any) -> str:
+    return " ".join(f"{x:.7f},{y:.7f}" for x, y in shapely.get_coordinates(geom))
+
+
+def _kml_geometry(geom: Any) -> str:
+    kind = geom.geom_type
+    if kind == "Point":
+        return f"<Point><coordinates>{_kml_coords(geom)}</coordinates></Point>"
+    if kind == "LineString":
+        return f"<LineString><coordinates>{_kml_coords(geom)}</coordinates></LineString>"
+    if kind == "Polygon":
+        inner = "".join(
+            f"<innerBoundaryIs><LinearRing><coordinates>{_kml_coords(r)}</coordinates>"
+            "</LinearRing></innerBoundaryIs>"
+            for r in geom.interiors
+        )
+        return (
+            f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{_kml_coords(geom.exterior)}"
+            f"</coordinates></LinearRing></outerBoundaryIs>{inner}</Polygon>"
+        )
+    return "<MultiGeometry>" + "".join(_kml_geometry(g) for g in geom.geoms) + "</MultiGeometry>"
+
+
+def to_kml(features: gpd.GeoDataFrame) -> bytes:
+    """KML 2.2 bytes."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>ninohe-geo</name>'
+    ]
+    for _, row in features.iterrows():
+        props = _props(row)
+        data = "".join(
+            f"<Data name={quoteattr(k)}><value>{escape(v)}</value></Data>" for k, v in props.items()
+        )
+        parts.append(
+            f"<Placemark id={quoteattr(str(row['id']))}><name>{escape(props.get('name_ja', ''))}"
+            f"</name><ExtendedData>{data}</ExtendedData>"
+            f"{_kml_geometry(normalise(row.geometry))}</Placemark>"
+        )
+    parts.append("</Document></kml>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def to_gpkg(features: gpd.GeoDataFrame) -> bytes:
+    """GeoPackage bytes (written by GDAL to a temporary file, then read back)."""
+    import pyogrio
+
+    frame = gpd.GeoDataFrame(
+        {
+            name: [_text(row.get(name)) or None for _, row in features.iterrows()]
+            for name in ALL_FIELDS
+        }
+        | {"layer": list(features["layer"]) if "layer" in features else None},
+        geometry=[normalise(g) for g in features.geometry],
+        crs="EPSG:4326",
+    )
+    with tempfile.TemporaryDirectory(prefix="ninohe-export-") as tmp:
+        path = Path(tmp) / "export.gpkg"
+        pyogrio.write_dataframe(frame, path, layer="ninohe_geo", driver="GPKG")
+        return path.read_bytes()
+
+
+WRITERS = {"geojson": to_geojson, "gpkg": to_gpkg, "csv": to_csv, "kml": to_kml}
+
+
+def export_bytes(features: gpd.GeoDataFrame, fmt: str) -> bytes:
+    """The features in ``fmt`` (one of :data:`EXPORT_FORMATS`)."""
+    if fmt not in WRITERS:
+        raise ImportFileError("--format", f"unknown export format {fmt!r}: one of {EXPORT_FORMATS}")
+    if features.empty:
+        raise ImportFileError("export", "no features to export (the filter matches none)")
+    return WRITERS[fmt](features)
+
+
+def export_file(features: gpd.GeoDataFrame, fmt: str, out: Path) -> Path:
+    """Write the features to ``out`` atomically; returns ``out``."""
+    data = export_bytes(features, fmt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(out, data)
+    return out

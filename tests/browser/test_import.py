@@ -1,0 +1,156 @@
+"""Importing in a real browser: upload the real GSI file on the import page (app on a temporary
+data folder), see the report and the preview, accept, and find the shelters with their hazard
+types on the map page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ninohe_geo import paths
+from ninohe_geo.accounts import AccountStore
+from ninohe_geo.store import Identity
+
+from .conftest import AppServer, start_app
+from .helpers import MAP_IFRAME, feature_ids
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "a long enough password"
+
+
+def _reference_file(name: str) -> Path:
+    path = paths.reference_dir() / name
+    if not path.is_file():
+        message = f"{path} missing (the shared reference folder sits beside the checkout)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module")
+def import_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    """The app on a fresh copy of the shipped data (the import writes there, never geodata/),
+    with one editor account. Shared by this module's tests (each has its own browser session)."""
+    tmp_path = tmp_path_factory.mktemp("import-app")
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", root, ignore=shutil.ignore_patterns("users.json", "history"))
+    AccountStore(root / "users.json").add(Identity("setup", "admin"), "sato", "editor", PASSWORD)
+    server = start_app(root, tmp_path / "streamlit.log")
+    yield server
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except Exception:
+        server.process.kill()
+
+
+def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
+    page: Any, import_app: AppServer
+) -> None:
+    source = _reference_file("gsi_emergency_032131.geojson")
+    expected = json.loads(source.read_text(encoding="utf-8"))["features"]
+    repo_layers = sorted(p.name for p in (REPO / "geodata" / "layers").iterdir())
+
+    page.goto(f"{import_app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(str(source))
+
+    # The report: all 78 checked against the boundary, no error.
+    page.get_by_text(
+        "OK: gsi_emergency_032131.geojson: 78 feature(s) checked, 0 error(s)"
+    ).wait_for()
+    body = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    assert "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'" in body
+    # The mapping is shown, editable.
+    editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
+    assert "name: gsi-emergency" in editor.input_value()
+
+    # The preview map draws every feature.
+    frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+    frame.wait_for_function(
+        "n => document.querySelectorAll('[data-feature-id]').length === n", arg=78
+    )
+    assert len(set(feature_ids(frame))) == 78
+
+    # Nothing is written before accepting; only a signed-in editor may accept.
+    layer_file = import_app.data_dir / "layers" / "gsi-emergency-032131.geojson"
+    assert not layer_file.exists()
+    accept = page.get_by_role("button", name="取り込む")
+    assert accept.is_disabled()
+    page.get_by_label("アカウント名").fill("sato")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="サインイン").click()
+    page.get_by_text("sato（editor）としてサインイン中").wait_for()
+    page.get_by_text(
+        "OK: gsi_emergency_032131.geojson: 78 feature(s) checked, 0 error(s)"
+    ).wait_for()
+    accept = page.get_by_role("button", name="取り込む")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some("
+        "b => b.innerText.trim() === '取り込む' && !b.disabled)"
+    )
+    accept.click()
+    page.get_by_text("レイヤ「gsi-emergency-032131」に 78 件を取り込みました").wait_for()
+    assert len(json.loads(layer_file.read_text(encoding="utf-8"))["features"]) == 78
+    # The repository's own data was not touched.
+    assert sorted(p.name for p in (REPO / "geodata" / "layers").iterdir()) == repo_layers
+
+    # The map page shows the shelters, with their hazard types in the details.
+    first = expected[0]["properties"]
+    fid = "gsi-" + first["共通ID"].lower()
+    page.goto(import_app.url)
+    frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+    target = frame.locator(f"[data-feature-id='{fid}']")
+    target.wait_for(state="attached")
+    target.dispatch_event("click")
+    page.get_by_role("heading", name=first["施設・場所名"]).wait_for()
+    details = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    assert "対象とする災害：崖崩れ・土石流・地滑り、地震、内水氾濫" in details
+    assert "国土地理院 指定緊急避難場所・指定避難所データ" in details
+
+
+def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
+    page: Any, import_app: AppServer
+) -> None:
+    before = sorted(p.name for p in (import_app.data_dir / "layers").iterdir())
+    page.goto(f"{import_app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(
+        str(REPO / "tests" / "data" / "import" / "vrt_disguised.geojson")
+    )
+    page.get_by_text("このファイルは取り込めません").wait_for()
+    assert "GDAL VRT" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    assert page.get_by_role("button", name="取り込む").count() == 0
+    assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
+
+
+def test_the_planner_edits_the_mapping_and_the_report_follows(
+    page: Any, import_app: AppServer
+) -> None:
+    page.goto(f"{import_app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(
+        str(REPO / "tests" / "data" / "import" / "public_facilities_new.csv")
+    )
+    # 公共施設一覧 has no default measure: both facilities are blocked until one is chosen.
+    page.get_by_text(
+        "FAILED: public_facilities_new.csv: 2 feature(s) checked, 2 error(s)"
+    ).wait_for()
+    assert "missing field 'measure'" in page.locator("[data-testid='stTable']").inner_text()
+    editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
+    text = editor.input_value()
+    assert 'measure: ""' in text
+    editor.fill(text.replace('measure: ""', "measure: P3-08"))
+    editor.press("Control+Enter")
+    page.get_by_text("OK: public_facilities_new.csv: 2 feature(s) checked, 0 error(s)").wait_for()
+    frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+    frame.wait_for_function("() => document.querySelectorAll('[data-feature-id]').length === 2")
