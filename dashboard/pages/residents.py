@@ -1,0 +1,108 @@
+"""The residents' view, phone first: search, my area or near me, the map, and every project."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ninohe_geo import districts, residents, residents_web, web
+from ninohe_geo.escape import html_text
+from ninohe_geo.escape import markdown_text as md
+from ninohe_geo.i18n import t
+from ninohe_geo.search import build_index
+
+lang = web.current_lang()
+cat = web.catalog()
+residents_web.phone_styles()
+
+if "res_q" not in st.session_state:
+    st.session_state["res_q"] = str(st.query_params.get("q", ""))[:200]
+if "res_area" not in st.session_state:
+    url_area = st.query_params.get("area", "")
+    st.session_state["res_area"] = url_area if districts.district(url_area) else ""
+
+
+def _switch_language() -> None:
+    st.session_state["lang"] = "en" if st.session_state.get("lang", "ja") == "ja" else "ja"
+
+
+st.title(t("res_title", lang))
+st.button(
+    t("res_other_lang", lang),
+    key="res-lang",
+    on_click=_switch_language,
+    help=t("res_other_lang_label", lang),
+)
+st.markdown(md(t("res_intro", lang)))
+web.problems_panel(cat, lang)
+
+query = st.text_input(
+    t("res_search", lang), key="res_q", placeholder=t("res_search_placeholder", lang)
+)
+area_names = {"": t("res_area_all", lang), **{d.id: d.name(lang) for d in districts.DISTRICTS}}
+area_id = st.selectbox(
+    t("res_area", lang), list(area_names), format_func=area_names.__getitem__, key="res_area"
+)
+st.caption(t("res_area_missing", lang))
+position = residents_web.near_me_button(lang)
+st.caption(t("res_near_me_privacy", lang))
+
+matched = build_index(cat.features).matches(query or "")
+origin: tuple[float, float] | None = None
+note = ""
+if position and "lat" in position:
+    lat, lon = float(position["lat"]), float(position["lon"])
+    if districts.in_city_box(lat, lon):
+        origin, note = (lat, lon), t("res_near_me_active", lang)
+    else:
+        st.warning(t("res_near_me_outside", lang))
+elif position and "error" in position:
+    st.warning(t("res_near_me_failed", lang))
+chosen = districts.district(area_id or "")
+if origin is None and chosen is not None:
+    origin = (chosen.lat, chosen.lon)
+    note = t("res_area_note", lang, point=chosen.point(lang))
+
+distances: dict[str, str] = {}
+if origin is None:
+    wanted = set(matched)
+    order = [fid for fid in residents.plan_order(cat) if fid in wanted]
+else:
+    ranked = districts.rank(residents.subset(cat.features, matched), *origin)
+    order = [fid for fid, _ in ranked]
+    distances = {fid: districts.format_distance(m, lang) for fid, m in ranked}
+web.sync_url(lang, {"q": (query or "").strip(), "area": area_id or ""})
+
+count = t("res_count", lang, shown=len(order), total=len(cat.features))
+st.markdown(f'<p id="res-count" role="status">{html_text(count)}</p>', unsafe_allow_html=True)
+if note:
+    st.info(note)
+if not order:
+    st.warning(t("res_none", lang))
+
+st.subheader(t("res_map_heading", lang))
+st.caption(t("res_map_hint", lang))
+selected = st.session_state.get("res_selected")
+result = st_folium(
+    residents.residents_base_map(cat, lang),
+    key="residents-map",
+    feature_group_to_add=residents.residents_features(
+        cat, residents.subset(cat.features, order), lang, selected
+    ),
+    returned_objects=["last_active_drawing"],
+    height=360,
+    use_container_width=True,
+)
+clicked = web.clicked_feature_id(result)
+if clicked and clicked != selected and cat.feature(clicked) is not None:
+    st.session_state["res_selected"] = clicked
+    st.rerun()
+if selected and cat.feature(selected) is not None:
+    st.subheader(t("res_selected", lang))
+    card = residents.project_card(cat, selected, lang)
+    st.markdown(residents_web.card_markdown(card, lang, level=3))
+
+st.header(t("res_list_near" if origin else "res_list_plan", lang))
+for card in residents.project_cards(cat, lang, order, distances):
+    with st.container(border=True, key=f"res-card-{card.id}"):
+        st.markdown(residents_web.card_markdown(card, lang, level=3))

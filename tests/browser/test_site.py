@@ -1,0 +1,247 @@
+"""The published static site in a real browser, served from a loopback HTTP server.
+
+A resident's path at phone size and on a desktop: open the link, find 九戸城跡 by typing くのへ,
+read its status, open its page, switch to English; download the GeoJSON and validate it; axe
+reports no serious or critical violation on any page; nothing is fetched but tiles.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from ninohe_geo.catalog import Catalog, load_catalog, read_layer
+from ninohe_geo.publish import build_site
+from ninohe_geo.schema import STATUSES, choice
+
+from .axe import axe_violations, describe
+from .phone import DESKTOP, PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+TILE_HOSTS = {"cyberjapandata.gsi.go.jp", "tile.openstreetmap.org"}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return load_catalog(REPO / "geodata")
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The published site of the shipped data, served on 127.0.0.1 by a plain file server."""
+    out = tmp_path_factory.mktemp("published") / "site"
+    build_site(shipped, out)
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _context(browser: Any, viewport: dict[str, int], **kwargs: Any) -> tuple[Any, Any, list[str]]:
+    """A context + page at ``viewport``; every non-loopback request is blocked and recorded."""
+    context = browser.new_context(
+        viewport=viewport, locale="ja-JP", has_touch=viewport == PHONE, **kwargs
+    )
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(host)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return context, page, outside
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_residents_path(
+    browser: Any, site_url: str, shipped: Catalog, viewport: dict[str, int]
+) -> None:
+    context, page, outside = _context(browser, viewport)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        total = len(shipped.features)
+        assert page.locator("#f-kunohe-castle-ruins").count() == 1
+        assert not scrolls_sideways(page)
+        assert page.evaluate("() => document.querySelectorAll('.project').length") == total
+
+        page.fill("#q", "くのへ")
+        page.wait_for_function(
+            "() => document.querySelector('#count').textContent.startsWith('2 ')"
+        )
+        castle = page.locator("#f-kunohe-castle-ruins")
+        assert castle.is_visible()
+        assert page.locator("#f-ninohe-station").is_hidden()
+        status = choice(STATUSES, shipped.features.loc["kunohe-castle-ruins", "status"])
+        assert status.ja in castle.locator(".status").inner_text()
+        drawn = page.eval_on_selector_all(
+            "[data-feature-id]", "els => els.map(e => e.getAttribute('data-feature-id')).sort()"
+        )
+        assert drawn == ["kunohe-castle-phase2-works", "kunohe-castle-ruins"]
+
+        castle.get_by_role(
+            "link", name=shipped.features.loc["kunohe-castle-ruins", "name_ja"]
+        ).click()
+        page.wait_for_url("**/p/kunohe-castle-ruins.html")
+        assert status.ja in page.locator("#project .status").inner_text()
+        assert not scrolls_sideways(page)
+
+        page.get_by_role("link", name="English").click()
+        page.wait_for_url("**/en/p/kunohe-castle-ruins.html")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_role("heading", level=1).inner_text() == "Kunohe Castle ruins"
+        assert status.en in page.locator("#project .status").inner_text()
+
+        page.locator("#see-on-map").click()  # back to the (English) map, the castle selected
+        page.wait_for_url("**/en/index.html#f-kunohe-castle-ruins")
+        page.wait_for_selector("#f-kunohe-castle-ruins.selected")
+        assert set(outside) <= TILE_HOSTS, outside
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query", ["九戸城", "Kunohe", "クノヘ", "kunohe castle"])
+def test_search_in_the_browser_matches_python(
+    browser: Any, site_url: str, shipped: Catalog, query: str
+) -> None:
+    from ninohe_geo.search import build_index
+
+    expected = sorted(build_index(shipped.features).matches(query))
+    context, page, _ = _context(browser, DESKTOP)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        page.fill("#q", query)
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-feature-id]').length === n", arg=len(expected)
+        )
+        visible = page.eval_on_selector_all(
+            ".project:not([hidden])", "els => els.map(e => e.dataset.id).sort()"
+        )
+        assert visible == expected
+    finally:
+        context.close()
+
+
+def test_phone_tap_targets_and_gestures(browser: Any, site_url: str) -> None:
+    context, page, _ = _context(browser, PHONE)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        assert small_tap_targets(page) == []
+        state = one_finger_drag_warns(page, "window.ninoheSiteMap")
+        assert state == {"gesture": True, "dragging": False, "warned": True, "moved": False}
+        # The legend starts closed at phone width and opens on a tap; its marks tell pillars apart.
+        legend = page.locator(".ninohe-legend details")
+        assert legend.evaluate("e => e.open") is False
+        page.locator(".ninohe-legend summary").click()
+        assert legend.evaluate("e => e.open") is True
+        assert small_tap_targets(page, ".ninohe-legend") == []
+        marks = page.eval_on_selector_all(
+            ".ninohe-legend .ninohe-swatch-mark", "els => els.map(e => e.textContent)"
+        )
+        assert marks == ["1", "2", "3", "土"]
+        badges = page.eval_on_selector_all(
+            ".ninohe-mark-badge", "els => els.map(e => e.textContent)"
+        )
+        assert badges and set(badges) <= {"1", "2", "3", "土"}
+    finally:
+        context.close()
+
+
+def test_my_area_and_near_me(browser: Any, site_url: str) -> None:
+    # At Ninohe Station (FACTS.md): the station is nearest, schematic features come last.
+    context, page, _ = _context(
+        browser,
+        PHONE,
+        geolocation={"latitude": 40.259861, "longitude": 141.285639},
+        permissions=["geolocation"],
+    )
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        page.select_option("#area", "fukuoka")
+        page.wait_for_selector("#sorted-list:not([hidden])")
+        assert (
+            page.locator("#sorted-list > li").first.get_attribute("data-id") == "ninohe-city-hall"
+        )
+        assert "二戸市役所" in page.inner_text("#note") and "目安" in page.inner_text("#note")
+        page.get_by_role("button", name="現在地の近くを見る").click()
+        page.wait_for_function(
+            "() => document.querySelector('#note').textContent.includes('現在地から')"
+        )
+        first = page.locator("#sorted-list > li").first
+        assert first.get_attribute("data-id") == "ninohe-station"
+        assert first.locator(".distance dd").inner_text().endswith(" m")
+        last = page.locator("#sorted-list > li").last
+        assert "模式図" in last.locator(".distance dd").inner_text()
+        page.get_by_role("button", name="並べ替えをやめる").click()
+        page.wait_for_selector("#sorted-list", state="hidden")
+    finally:
+        context.close()
+
+
+def test_geojson_download_validates(
+    browser: Any, site_url: str, shipped: Catalog, tmp_path: Path
+) -> None:
+    context, page, _ = _context(browser, DESKTOP, accept_downloads=True)
+    try:
+        page.goto(site_url + "data.html")
+        with page.expect_download() as info:
+            page.locator("#download-geojson").click()
+        target = tmp_path / "ninohe-plan.geojson"
+        info.value.save_as(target)
+        layer, records, problems = read_layer(target, shipped.plan)
+        assert [p for p in problems if p.severity == "error"] == [], problems
+        assert layer is not None and {r["id"] for r in records} == set(shipped.features["id"])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "en/index.html",
+        "p/kunohe-castle-ruins.html",
+        "en/p/tekiseisha.html",
+        "data.html",
+        "en/data.html",
+    ],
+)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_axe_no_serious_violations(
+    browser: Any, site_url: str, path: str, viewport: dict[str, int]
+) -> None:
+    context, page, _ = _context(browser, viewport)
+    try:
+        page.goto(site_url + path)
+        if "index" in path:
+            page.wait_for_selector("[data-feature-id]")
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+    finally:
+        context.close()
