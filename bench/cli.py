@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.machine import load_average, machine_lines
 from bench.measure import measure_pair
-from bench.report import Row, render, write_atomic
+from bench.report import Row, app_section, load_section, render, write_atomic
 from bench.synthetic import KINDS, make_frame
 from ninohe_geo.catalog import load_catalog
 from ninohe_geo.errors import DataFileError
@@ -74,6 +74,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="also write the Markdown report to this file")
     p.add_argument("--data", type=Path, default=Path("geodata"), help="data folder (geodata)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="synthetic data seed (2021)")
+    p.add_argument(
+        "--app",
+        type=parse_sizes,
+        default=[],
+        help="also run the real app on these datasets (e.g. shipped,100000): server time per "
+        "filter change and, with --browser, time to a drawn map in Chromium (bench.app)",
+    )
+    p.add_argument("--browser", action="store_true", help="with --app: measure in Chromium")
+    p.add_argument("--changes", type=_positive, default=20, help="filter changes per --app run")
+    p.add_argument("--visitors", type=int, default=0, help="simultaneous visitors (bench.load)")
+    p.add_argument("--soak", type=float, default=0.0, help="soak seconds (bench.load)")
     return p
 
 
@@ -138,8 +149,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataFileError as exc:
         _say(f"error: {exc}")
         return 2
+    extra: list[str] = []
+    if args.app:
+        from bench.app import run as run_app
+
+        results = []
+        for size in args.app:
+            _say(f"app: {size}")
+            synthetic = 0 if isinstance(size, str) else size
+            results.append(run_app(args.data, synthetic, args.changes, args.browser))
+            _say(f"app: {results[-1]}")
+        extra += app_section(results)
+    if args.visitors or args.soak:
+        from bench.load import run_load
+
+        _say(f"load: {args.visitors} visitors, soak {args.soak:g} s")
+        figures = run_load(args.data, args.visitors, args.soak)
+        _say(f"load: {figures}")
+        extra += load_section(figures)
     date = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-    text = render(rows, notes, machine_lines(load_at_start), date, _command(args_list), args.repeat)
+    text = render(
+        rows, notes, machine_lines(load_at_start), date, _command(args_list), args.repeat, extra
+    )
     print(text)
     if args.out is not None:
         write_atomic(args.out, text)

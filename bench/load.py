@@ -103,7 +103,8 @@ def _rerun(query: str = "", widgets: list[WidgetState] | None = None) -> bytes:
     msg.rerun_script.page_script_hash = ""
     if widgets:
         msg.rerun_script.widget_states.widgets.extend(widgets)
-    return msg.SerializeToString()
+    data: bytes = msg.SerializeToString()
+    return data
 
 
 async def _until_finished(
@@ -138,7 +139,11 @@ async def visit(url: str, timeout: float, do_filter: bool) -> Visit:
     v = Visit()
     t0 = time.monotonic()
     try:
-        async with websockets.connect(url, max_size=None, open_timeout=timeout) as ws:
+        # No client keepalive pings: a busy server answers late, and the driver must measure that,
+        # not close the connection (1011) itself.
+        async with websockets.connect(
+            url, max_size=None, open_timeout=timeout, ping_interval=None
+        ) as ws:
             await ws.send(_rerun())
             if not await _until_finished(ws, v, t0, timeout):
                 v.error = "no map in the first run"
@@ -216,6 +221,8 @@ async def soak(
     final = rss_mb(pid)
     return {
         "visits": count,
+        "seconds": seconds,
+        "concurrency": concurrency,
         "errors": errors[:5],
         "error_count": len(errors),
         "filter_median_s": statistics.median(filters) if filters else None,
@@ -223,6 +230,26 @@ async def soak(
         "rss_end_mb": final,
         "growth_pct": 100 * (final - base) / base,
     }
+
+
+def run_load(
+    data: Path, visitors: int, soak_s: float, concurrency: int = 10, timeout: float = 60.0
+) -> dict[str, dict[str, object]]:
+    """Start the app on ``data``, run the load and/or the soak, stop it; the figures by name."""
+    port = free_port()
+    server = start_server(data, port)
+    out: dict[str, dict[str, object]] = {}
+    try:
+        # One visit first so that start-up work (imports, static copy) is not counted as load.
+        asyncio.run(visit(f"ws://127.0.0.1:{port}/_stcore/stream", timeout, False))
+        if visitors:
+            out["load"] = asyncio.run(load(port, visitors, timeout, server.pid))
+        if soak_s:
+            out["soak"] = asyncio.run(soak(port, soak_s, concurrency, timeout, server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,21 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=60.0)
     p.add_argument("--data", type=Path, default=REPO / "geodata")
     args = p.parse_args(argv)
-    port = free_port()
-    server = start_server(args.data, port)
-    try:
-        # One visit first so that start-up work (imports, static copy) is not counted as load.
-        asyncio.run(visit(f"ws://127.0.0.1:{port}/_stcore/stream", args.timeout, False))
-        if args.visitors:
-            print("load:", asyncio.run(load(port, args.visitors, args.timeout, server.pid)))
-        if args.soak:
-            print(
-                "soak:",
-                asyncio.run(soak(port, args.soak, args.soak_concurrency, args.timeout, server.pid)),
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    figures = run_load(args.data, args.visitors, args.soak, args.soak_concurrency, args.timeout)
+    for name, values in figures.items():
+        print(f"{name}:", values)
     return 0
 
 

@@ -162,6 +162,8 @@ def _record(
         "period": f"{start}–2025",
         "accuracy_note": NOTES[kind],
         "source_url": f"https://example.jp/ninohe/plan/r3-r7/{measure.id.lower()}-{number}.html",
+        # Optional reading (schema field for search); synthetic, like everything here.
+        "reading_ja": f"ちく だい{number}ごう",
     }
 
 

@@ -53,3 +53,39 @@ def test_synthetic_features_fill_every_column(bench_cli: ModuleType) -> None:
     assert first.geometry.is_valid.all()
     assert first[list(columns)].notna().all().all()
     assert all(plan.has_measure(m) for m in first["measure"])
+
+
+def test_app_and_load_benchmarks_run_on_the_shipped_data(
+    bench_cli: ModuleType, tmp_path: Path
+) -> None:
+    """The app-level drivers at a tiny size: a real server, a few changes, three visitors."""
+    out = tmp_path / "report.md"
+    argv = [
+        "--sizes", "20", "--repeat", "1", "--out", str(out), "--data", str(REPO / "geodata"),
+        "--app", "shipped", "--changes", "3", "--visitors", "3", "--soak", "2",
+    ]  # fmt: skip
+    assert bench_cli.main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## The app: filter changes (targets 1 and 3)" in text
+    assert "| shipped |" in text and "Target 1 (shipped data" in text
+    assert "- load: 3 simultaneous visitors" in text and "errors 0;" in text
+    assert "Target 4a" in text and "Target 4b" in text
+    assert "| ours cold (s) |" in text
+
+
+def test_report_sections_say_missed_when_a_target_is_missed(bench_cli: ModuleType) -> None:
+    report = importlib.import_module("bench.report")
+    slow = {
+        "features": "shipped", "n": 31, "errors": [], "filter_change_server_median_s": 0.9,
+        "filter_change_server_max_s": 1.0, "same_leaflet_map": True, "same_view": True,
+    }  # fmt: skip
+    assert any("Target 1" in line and "MISSED" in line for line in report.app_section([slow]))
+    load = {
+        "load": {"visitors": 100, "errors": ["x"], "first_map_median_s": 1.0,
+                 "first_map_max_s": 2.0, "peak_rss_mb": 100.0},
+        "soak": {"visits": 5, "error_count": 0, "filter_median_s": 0.1, "rss_start_mb": 100.0,
+                 "rss_end_mb": 150.0, "growth_pct": 50.0},
+    }  # fmt: skip
+    lines = report.load_section(load)
+    assert any("4a" in line and "MISSED" in line for line in lines)
+    assert any("4b" in line and "MISSED" in line for line in lines)

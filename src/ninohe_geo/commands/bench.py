@@ -29,11 +29,13 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, option)
         if value is not None:
             argv += [f"--{option}", str(value)]
+    if args.browser:
+        argv.append("--browser")
     code: int = main(argv)
     return code
 
 
-_OPTIONS = ("sizes", "repeat", "out", "data", "seed")
+_OPTIONS = ("sizes", "repeat", "out", "data", "seed", "app", "changes", "visitors", "soak")
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -43,4 +45,9 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="also write the Markdown report here (e.g. docs/performance.md)")
     p.add_argument("--data", help="data folder for 'shipped' (default geodata)")
     p.add_argument("--seed", help="seed of the synthetic data")
+    p.add_argument("--app", help="also measure the running app on these datasets (shipped,100000)")
+    p.add_argument("--browser", action="store_true", help="with --app: time the drawn map")
+    p.add_argument("--changes", help="filter changes per --app dataset (default 20)")
+    p.add_argument("--visitors", help="simultaneous visitors over the websocket (e.g. 100)")
+    p.add_argument("--soak", help="seconds of connect–filter–disconnect (e.g. 600)")
     p.set_defaults(func=run)
