@@ -1,0 +1,47 @@
+"""Editing (issue #6): sign in, draw and edit features, history and restore, indicator values.
+
+Thin: every section lives in :mod:`ninohe_geo.editpage`; the store checks every write's role.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ninohe_geo import editpage, web, webedit
+from ninohe_geo.i18n import t
+
+lang = web.current_lang()
+web.sync_url(lang)
+st.title(t("ed_title", lang))
+who = webedit.sign_in_panel(lang)
+if who.user and not who.can_edit:
+    st.warning(t("ed_viewer", lang))
+if who.can_edit:
+    store = webedit.app_store()
+    cat = web.catalog()
+    tasks = {
+        "new": t("ed_mode_new", lang),
+        "edit": t("ed_mode_edit", lang),
+        "indicators": t("ed_mode_indicators", lang),
+    }
+    if who.is_admin:
+        tasks["accounts"] = t("ed_mode_accounts", lang)
+    task = st.segmented_control(
+        t("ed_mode", lang),
+        list(tasks),
+        format_func=tasks.__getitem__,
+        key="ed-task",
+        default="new",
+    )
+    editpage.show_flash()
+    editpage.undo_button(store, who, lang)
+    editpage.conflict_panel(store, who, lang)
+    if task == "new":
+        editpage.new_feature_section(store, cat, who, lang)
+    elif task == "edit":
+        editpage.edit_feature_section(store, cat, who, lang)
+        editpage.deleted_section(store, who, lang)
+    elif task == "indicators":
+        editpage.indicator_form(store, cat.plan, who, lang)
+    elif task == "accounts":
+        editpage.accounts_section(who, lang)

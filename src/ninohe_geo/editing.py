@@ -1,0 +1,191 @@
+"""What the editing page needs, without Streamlit: forms ↔ features, history and conflict rows,
+indicator series, and the catalogue of a store that is not a folder.
+
+The page reads widgets and calls these; the store checks roles and versions. Nothing here
+writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ninohe_geo.catalog import Catalog, LayerInfo, features_frame
+from ninohe_geo.plan import Lang, Plan
+from ninohe_geo.schema import ALL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS
+from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, Store, make_feature
+from ninohe_geo.validation import Problem, check_feature, duplicate_id_problems
+
+#: The form's fields, in the order shown (the schema's, minus ``updated`` set from the date).
+FORM_FIELDS: tuple[str, ...] = tuple(f for f in ALL_FIELDS if f != "updated")
+#: Years offered for indicator values: the plan's baseline years to its end and a little after.
+INDICATOR_YEARS: tuple[int, ...] = tuple(range(2013, 2031))
+#: The plan period (令和3〜7年度); charts always show these years, with gaps where unknown.
+PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
+
+ACTION_LABELS: dict[str, dict[Lang, str]] = {
+    "create": {"ja": "追加", "en": "created"},
+    "update": {"ja": "更新", "en": "updated"},
+    "delete": {"ja": "削除", "en": "deleted"},
+    "restore": {"ja": "復元", "en": "restored"},
+    "undo": {"ja": "取り消し", "en": "undone"},
+}
+
+
+def feature_from_form(
+    values: dict[str, Any], geometry: dict[str, Any], updated: dt.date
+) -> dict[str, Any]:
+    """A GeoJSON feature from the form: text trimmed, empty optional fields left out."""
+    props: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        raw = values.get(name)
+        text = raw.strip() if isinstance(raw, str) else raw
+        if name in OPTIONAL_FIELDS and (text is None or text == ""):
+            continue
+        props[name] = text if text is not None else ""
+    props["updated"] = updated.isoformat()
+    ordered = {k: props[k] for k in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS) if k in props}
+    return make_feature(ordered, geometry)
+
+
+def form_values(feature: dict[str, Any] | None) -> dict[str, str]:
+    """The form's starting values: a feature's properties, or blanks for a new one."""
+    props = (feature or {}).get("properties") or {}
+    return {name: str(props.get(name) or "") for name in FORM_FIELDS}
+
+
+def suggest_id(name_en: str, taken: Iterable[str]) -> str:
+    """A free lower-case slug from an English name (``Ninohe Station`` → ``ninohe-station``)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name_en.lower()).strip("-")[:60] or "feature"
+    used = set(taken)
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a feature's history as the page shows it."""
+
+    seq: int
+    at: str
+    user: str
+    action: str
+    note: str
+    fields: str
+    """The fields that changed (``geometry`` included), comma-separated."""
+    restorable: bool
+    """Whether restoring this state makes sense (it differs from the current one)."""
+
+
+def history_rows(
+    changes: Sequence[Change], current: dict[str, Any] | None, lang: Lang
+) -> list[HistoryRow]:
+    """Newest first: who, when, what and which fields, for a feature's history table."""
+    from ninohe_geo.store.base import feature_diff, version_of
+
+    rows = []
+    for c in reversed(changes):
+        diff = feature_diff(c.before, c.after)
+        rows.append(
+            HistoryRow(
+                seq=c.seq,
+                at=c.at.replace("T", " ").replace("+00:00", " UTC"),
+                user=c.user,
+                action=ACTION_LABELS.get(c.action, {"ja": c.action, "en": c.action})[lang],
+                note=c.note,
+                fields=", ".join(d[0] for d in diff),
+                restorable=version_of(c.after) != version_of(current),
+            )
+        )
+    return rows
+
+
+def conflict_rows(err: ConflictError) -> list[dict[str, str]]:
+    """The difference between the stored feature and the editor's, one row per field."""
+    rows = []
+    for name, theirs, mine in err.diff:
+        rows.append({"field": name, "stored": _short(theirs), "yours": _short(mine)})
+    return rows
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "type" in value:  # a geometry
+        return str(value.get("type"))
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+# ------------------------------------------------------------------------------- indicators
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of an indicator: a sourced value, or None (missing — never interpolated)."""
+
+    year: int
+    value: float | None
+    unit: str
+    source: str
+
+
+def indicator_series(
+    values: Iterable[IndicatorValue], indicator: str, years: Sequence[int] = PLAN_YEARS
+) -> list[SeriesPoint]:
+    """The indicator's values for ``years`` plus any other year that has one, in year order."""
+    found = {v.year: v for v in values if v.indicator == indicator}
+    out = []
+    for year in sorted(set(years) | set(found)):
+        v = found.get(year)
+        out.append(
+            SeriesPoint(year, v.value if v else None, v.unit if v else "", v.source if v else "")
+        )
+    return out
+
+
+# ---------------------------------------------------------------------- store → catalogue
+def store_catalog(store: Store) -> Catalog:
+    """A :class:`Catalog` from any store (the app uses this when the store is a database).
+
+    Features pass the same checks as in :func:`ninohe_geo.catalog.load_catalog`; bad ones are
+    left out and reported, the rest load.
+    """
+    plan = Plan.model_validate(yaml.safe_load(store.plan_yaml()))
+    metas = store.layers()
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for rec in store.records():
+        file = f"{rec.layer} ({store.location})"
+        geom, found = check_feature(rec.feature, 0, plan, file)
+        problems.extend(found)
+        if geom is None or any(p.severity == "error" for p in found):
+            continue
+        props = rec.feature["properties"]
+        record = {key: props.get(key) for key in ALL_FIELDS}
+        record["geometry"] = geom
+        record["layer"] = rec.layer
+        records.append(record)
+        counts[rec.layer] = counts.get(rec.layer, 0) + 1
+    problems.extend(duplicate_id_problems((r["layer"], r["id"]) for r in records))
+    layers = []
+    for layer_id in sorted(set(metas) | set(counts)):
+        meta = metas.get(layer_id) or {}
+        layers.append(
+            LayerInfo(
+                id=layer_id,
+                title_ja=str(meta.get("title_ja") or layer_id),
+                title_en=str(meta.get("title_en") or layer_id),
+                description_ja=str(meta.get("description_ja") or ""),
+                description_en=str(meta.get("description_en") or ""),
+                file=f"{layer_id}.geojson",
+                count=counts.get(layer_id, 0),
+            )
+        )
+    return Catalog(plan, tuple(layers), features_frame(records, plan), tuple(problems))

@@ -1,0 +1,493 @@
+"""The storage interface: one small abstract class, typed errors, and the records it trades in.
+
+Every backend (:mod:`.file` for the ``geodata/`` text files, :mod:`.postgis` for a city server)
+implements the same few operations, and one test suite runs against all of them. The public
+write methods live here, on :class:`Store`, and check the caller's role *before* calling the
+backend's ``_``-prefixed hook: a backend cannot forget the check, and no page can write by
+hiding a widget's absence (issue #6: "every write path checks the role on the server").
+
+Versions are content hashes (:func:`version_of`): the first 16 hex digits of the SHA-256 of a
+feature's canonical JSON. Both backends compute them the same way, so a version read from one
+is valid in the other after a copy, and a hand edit of a layer file in git changes the version
+as any save would. A save passes the version it started from (``base_version``); if the stored
+feature has moved on, :class:`ConflictError` carries both sides and the field-by-field
+difference, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+
+from ninohe_geo.errors import NinoheGeoError
+from ninohe_geo.plan import Plan
+
+Role = Literal["viewer", "editor", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
+#: Layer IDs are file stems: lower-case slugs, so a layer can never name a path elsewhere.
+LAYER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,63}$")
+Action = Literal["create", "update", "delete", "restore", "undo"]
+
+
+# --------------------------------------------------------------------------------------- errors
+class StoreError(NinoheGeoError):
+    """Base class of the storage errors."""
+
+
+class PermissionDenied(StoreError):
+    """The caller's role does not allow this write (anonymous and viewers never write)."""
+
+
+class NotFound(StoreError):
+    """No feature, change or indicator value with that key."""
+
+
+class InvalidFeature(StoreError):
+    """A feature failed the schema (the same checks as imports); nothing was written."""
+
+    def __init__(self, feature_id: str, problems: list[str]) -> None:
+        self.feature_id = feature_id
+        self.problems = problems
+        super().__init__(f"feature {feature_id!r} is not valid: " + "; ".join(problems))
+
+
+class ConflictError(StoreError):
+    """The stored feature changed since the caller read it: nothing was written.
+
+    ``diff`` lists ``(field, caller's base value, stored value, caller's new value)`` for every
+    field where the stored version differs from the caller's starting point or wanted value, so
+    a page can show both sides and let the editor choose (keep theirs, or save over with
+    :attr:`current_version` as the new base).
+    """
+
+    def __init__(
+        self,
+        feature_id: str,
+        base_version: str | None,
+        current: Record | None,
+        wanted: dict[str, Any] | None,
+        base: dict[str, Any] | None = None,
+    ) -> None:
+        self.feature_id = feature_id
+        self.base_version = base_version
+        self.current = current
+        self.current_version = current.version if current else None
+        self.wanted = wanted
+        self.diff = feature_diff(current.feature if current else None, wanted)
+        self.base = base
+        changed = ", ".join(d[0] for d in self.diff) or "(deleted or created meanwhile)"
+        super().__init__(
+            f"feature {feature_id!r} was changed by someone else (you started from version "
+            f"{base_version}, it is now {self.current_version}); differing: {changed}"
+        )
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be read or written (server down, disk problem). Data is unchanged."""
+
+
+class StoreFull(StoreUnavailable):
+    """No space left on the device: the save was abandoned, the previous data is intact."""
+
+
+class StoreReadOnly(StoreUnavailable):
+    """The store is read-only (read-only disk or database): nothing was written."""
+
+
+# -------------------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting. Anonymous visitors are ``Identity.anonymous()`` (role ``viewer``)."""
+
+    user: str
+    """The sign-in name (local account) or e-mail (OIDC); ``""`` when anonymous."""
+    role: Role
+    """What they may do: viewers read, editors write features and indicators, admins also
+    manage accounts."""
+
+    @staticmethod
+    def anonymous() -> Identity:
+        """The identity of a visitor who has not signed in."""
+        return Identity("", "viewer")
+
+    @property
+    def can_edit(self) -> bool:
+        """Editors and admins may write data."""
+        return self.role in ("editor", "admin") and bool(self.user)
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins manage editors."""
+        return self.role == "admin" and bool(self.user)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One stored feature (live or soft-deleted) with its layer and version."""
+
+    layer: str
+    """The layer ID (file stem of ``layers/<layer>.geojson``)."""
+    feature: dict[str, Any]
+    """The GeoJSON Feature: ``type``, ``id``, ``geometry``, ``properties``."""
+    deleted: bool = False
+
+    @property
+    def id(self) -> str:
+        """The feature's id."""
+        return str(self.feature["properties"]["id"])
+
+    @property
+    def version(self) -> str:
+        """The content hash of the feature (see :func:`version_of`)."""
+        return version_of(self.feature)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change: who, when, what, before and after (full features)."""
+
+    seq: int
+    """Position in the store's history, increasing."""
+    key: str
+    """``feature:<id>`` or ``indicator:<id>:<year>``."""
+    action: Action
+    user: str
+    at: str
+    """ISO 8601 UTC time of the save."""
+    layer: str
+    before: dict[str, Any] | None
+    """The feature (or indicator value) before; None when it was created."""
+    after: dict[str, Any] | None
+    """The feature after; None when it was deleted."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """A yearly value of a plan indicator (指標), always with its source."""
+
+    indicator: str
+    """The indicator ID from ``plan.yaml`` (e.g. ``P2-I1``)."""
+    year: int
+    """The fiscal or calendar year the value is for (as the source states)."""
+    value: float
+    unit: str
+    source: str
+    """Citation: publication, table, date. Required: unsourced values are not stored."""
+    source_url: str = ""
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain mapping for JSON and history records."""
+        return {
+            "indicator": self.indicator,
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
+            "source_url": self.source_url,
+            "note": self.note,
+        }
+
+    @staticmethod
+    def from_dict(raw: dict[str, Any]) -> IndicatorValue:
+        """Inverse of :meth:`as_dict`."""
+        return IndicatorValue(
+            indicator=str(raw["indicator"]),
+            year=int(raw["year"]),
+            value=float(raw["value"]),
+            unit=str(raw.get("unit") or ""),
+            source=str(raw["source"]),
+            source_url=str(raw.get("source_url") or ""),
+            note=str(raw.get("note") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a store holds, for ``ninohe-geo store copy``."""
+
+    plan_yaml: str
+    """The text of ``plan.yaml``."""
+    layers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Layer ID → layer metadata (the ``layer`` member of the file: titles, descriptions)."""
+    records: tuple[Record, ...] = ()
+    """Every feature, live and soft-deleted, in layer and file order."""
+    history: tuple[Change, ...] = ()
+    indicators: tuple[IndicatorValue, ...] = ()
+
+
+# ------------------------------------------------------------------------------------- helpers
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 characters kept: the same text for the same content."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def version_of(feature: dict[str, Any] | None) -> str:
+    """The version of a feature: 16 hex digits of the SHA-256 of its canonical JSON."""
+    if feature is None:
+        return ""
+    return hashlib.sha256(canonical_json(feature).encode("utf-8")).hexdigest()[:16]
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with seconds."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def feature_diff(a: dict[str, Any] | None, b: dict[str, Any] | None) -> list[tuple[str, Any, Any]]:
+    """Fields where two features differ: ``(field, value in a, value in b)``.
+
+    Properties are compared one by one; the geometry as a whole (``geometry``).
+    """
+    if a is None or b is None:
+        return [] if a is b else [("feature", a is not None, b is not None)]
+    out: list[tuple[str, Any, Any]] = []
+    pa, pb = a.get("properties") or {}, b.get("properties") or {}
+    for key in sorted(set(pa) | set(pb)):
+        if pa.get(key) != pb.get(key):
+            out.append((key, pa.get(key), pb.get(key)))
+    if canonical_json(a.get("geometry")) != canonical_json(b.get("geometry")):
+        out.append(("geometry", a.get("geometry"), b.get("geometry")))
+    return out
+
+
+def make_feature(properties: dict[str, Any], geometry: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON Feature in the layer files' member order (type, id, geometry, properties)."""
+    return {
+        "type": "Feature",
+        "id": properties.get("id"),
+        "geometry": geometry,
+        "properties": dict(properties),
+    }
+
+
+def require_editor(actor: Identity, what: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may write data."""
+    if not actor.can_edit:
+        who = actor.user or "an anonymous visitor"
+        raise PermissionDenied(f"{who} (role {actor.role}) may not {what}: sign in as an editor")
+
+
+# ----------------------------------------------------------------------------------- the store
+class Store(ABC):
+    """A place where the plan's features, their history and indicator values live.
+
+    Reads are open to everyone. Writes take the acting :class:`Identity` first and are refused
+    with :class:`PermissionDenied` unless it is an editor or admin. Every write is atomic (all
+    or nothing) and recorded in the history with who, when, before and after.
+    """
+
+    #: Where the store is: a folder path or a ``postgresql://`` URL (without a password).
+    location: str = ""
+
+    # ---- reads
+    @abstractmethod
+    def plan_yaml(self) -> str:
+        """The text of ``plan.yaml``."""
+
+    @abstractmethod
+    def layers(self) -> dict[str, dict[str, Any]]:
+        """Layer ID → metadata, sorted by ID."""
+
+    @abstractmethod
+    def records(self, include_deleted: bool = False) -> list[Record]:
+        """Stored features in layer and file order; soft-deleted ones only when asked."""
+
+    def record(self, feature_id: str) -> Record | None:
+        """One feature (live or soft-deleted), or None."""
+        for rec in self.records(include_deleted=True):
+            if rec.id == feature_id:
+                return rec
+        return None
+
+    @abstractmethod
+    def history(self, key: str | None = None) -> list[Change]:
+        """Recorded changes, oldest first; only those of ``key`` (``feature:<id>``) when given."""
+
+    @abstractmethod
+    def indicator_values(self) -> list[IndicatorValue]:
+        """Every stored indicator value, by indicator then year."""
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot:
+        """Everything, read consistently (for copying)."""
+
+    def revision(self) -> tuple[int, int]:
+        """A cheap key that changes whenever the store does (for caches); default: history."""
+        changes = self.history()
+        return (changes[-1].seq if changes else 0, len(changes))
+
+    # ---- writes (role checked here, then the backend's hook)
+    def save(
+        self,
+        actor: Identity,
+        layer: str,
+        feature: dict[str, Any],
+        base_version: str | None,
+        note: str = "",
+    ) -> Record:
+        """Create (``base_version`` None) or update a feature; returns the stored record.
+
+        Raises:
+            PermissionDenied: ``actor`` is not an editor.
+            ConflictError: the feature changed since ``base_version`` (or exists when creating).
+            StoreFull, StoreReadOnly, StoreUnavailable: nothing was written.
+        """
+        require_editor(actor, "save features")
+        self.check(layer, feature)
+        return self._save(actor, layer, feature, base_version, note, None)
+
+    def check(self, layer: str, feature: dict[str, Any]) -> None:
+        """Validate a feature with the same checks as the loader and imports.
+
+        Raises:
+            InvalidFeature: the schema, the plan or the geometry says no (every problem listed).
+        """
+        from ninohe_geo.validation import check_feature
+
+        label = str((feature.get("properties") or {}).get("id") or "(new feature)")
+        problems = []
+        if not LAYER_PATTERN.match(layer):
+            problems.append(f"layer {layer!r} must be a lower-case slug (a-z, 0-9, -, _)")
+        _, found = check_feature(feature, 0, self.plan(), f"{layer}.geojson")
+        problems += [
+            f"{p.field}: {p.message}" if p.field else p.message
+            for p in found
+            if p.severity == "error"
+        ]
+        if problems:
+            raise InvalidFeature(label, problems)
+
+    def plan(self) -> Plan:
+        """The plan model of this store's ``plan.yaml`` (parsed again when the text changes)."""
+        text = self.plan_yaml()
+        cached = getattr(self, "_plan_cache", None)
+        if cached is not None and cached[0] == text:
+            plan: Plan = cached[1]
+            return plan
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        plan = Plan.model_validate(yaml.load(text, Loader=loader))  # noqa: S506 - a safe loader
+        self._plan_cache = (text, plan)
+        return plan
+
+    def delete(self, actor: Identity, feature_id: str, base_version: str, note: str = "") -> None:
+        """Soft-delete: the feature leaves the map; it stays in history and can be restored."""
+        require_editor(actor, "delete features")
+        self._delete(actor, feature_id, base_version, note)
+
+    def restore(self, actor: Identity, seq: int, note: str = "") -> Record | None:
+        """Bring a feature back to its state *after* change ``seq`` (None: it was deleted then).
+
+        Restoring is itself a recorded change, so it can be undone too.
+        """
+        require_editor(actor, "restore features")
+        change = self._change(seq)
+        fid = change.key.removeprefix("feature:")
+        current = self.record(fid)
+        target = change.after
+        if target is None:
+            if current is not None and not current.deleted:
+                self._delete(actor, fid, current.version, note or f"restore #{seq}")
+            return None
+        base = current.version if current is not None and not current.deleted else None
+        self.check(change.layer, target)
+        return self._save(actor, change.layer, target, base, note or f"restore #{seq}", "restore")
+
+    def undo_last(self, actor: Identity) -> Change:
+        """Undo ``actor``'s most recent feature change, if nothing else touched it since.
+
+        Raises:
+            NotFound: they have no change to undo.
+            ConflictError: someone changed that feature after them.
+        """
+        require_editor(actor, "undo changes")
+        history = self.history()
+        undone = {
+            int(c.note.removeprefix("undo #"))
+            for c in history
+            if c.action == "undo" and c.note.removeprefix("undo #").isdigit()
+        }
+        # Changes already undone are skipped, so pressing Undo again walks further back.
+        mine = [
+            c
+            for c in history
+            if c.user == actor.user
+            and c.key.startswith("feature:")
+            and c.action != "undo"
+            and c.seq not in undone
+        ]
+        if not mine:
+            raise NotFound(f"{actor.user} has no change to undo")
+        last = mine[-1]
+        fid = last.key.removeprefix("feature:")
+        current = self.record(fid)
+        live = current.feature if current is not None and not current.deleted else None
+        if version_of(live) != version_of(last.after):
+            raise ConflictError(fid, version_of(last.after), current, last.before)
+        if last.before is None:
+            assert current is not None
+            self._delete(actor, fid, current.version, f"undo #{last.seq}", action="undo")
+        else:
+            base = current.version if current is not None and live is not None else None
+            self._save(actor, last.layer, last.before, base, f"undo #{last.seq}", "undo")
+        return last
+
+    def set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None:
+        """Store (or replace) one indicator's value for one year, recorded in the history."""
+        require_editor(actor, "enter indicator values")
+        if not value.source.strip():
+            raise InvalidFeature(
+                f"{value.indicator}:{value.year}", ["an indicator value needs a source"]
+            )
+        self._set_indicator_value(actor, value)
+
+    def replace_all(self, actor: Identity, snap: Snapshot) -> None:
+        """Replace the store's whole content with ``snap`` in one atomic step (copying)."""
+        if not actor.is_admin:
+            raise PermissionDenied("only an admin may replace a whole store")
+        self._replace_all(snap)
+
+    def _change(self, seq: int) -> Change:
+        for c in self.history():
+            if c.seq == seq:
+                return c
+        raise NotFound(f"no change #{seq}")
+
+    # ---- backend hooks
+    @abstractmethod
+    def _save(
+        self,
+        actor: Identity,
+        layer: str,
+        feature: dict[str, Any],
+        base_version: str | None,
+        note: str,
+        action: Action | None,
+    ) -> Record: ...
+
+    @abstractmethod
+    def _delete(
+        self,
+        actor: Identity,
+        feature_id: str,
+        base_version: str,
+        note: str,
+        action: Action = "delete",
+    ) -> None: ...
+
+    @abstractmethod
+    def _set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None: ...
+
+    @abstractmethod
+    def _replace_all(self, snap: Snapshot) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections (no-op for files)."""

@@ -1,0 +1,45 @@
+"""Choosing a store from a location: folders, file://, postgresql://, configuration order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ninohe_geo.store import StoreUnavailable, configured_location, open_store, registry
+from ninohe_geo.store.file import FileStore
+from ninohe_geo.store.postgis import PostGISStore, redact, split_url
+
+
+def test_locations_choose_backends(tmp_path: Path) -> None:
+    assert isinstance(open_store(tmp_path), FileStore)
+    file_url = open_store(f"file://{tmp_path}")
+    assert isinstance(file_url, FileStore) and file_url.root == tmp_path
+    pg = open_store("postgresql://planner:s3cret@db.example:5432/ninohe?schema=city")
+    assert isinstance(pg, PostGISStore)
+    assert pg.schema == "city" and "s3cret" not in pg.location
+    with pytest.raises(StoreUnavailable, match="unknown store"):
+        open_store("mysql://x/y")
+
+
+def test_schema_names_are_checked() -> None:
+    with pytest.raises(StoreUnavailable, match="schema"):
+        split_url("postgresql://x/y?schema=a;drop table b")
+    dsn, schema = split_url("postgresql://x/y?sslmode=require&schema=s1")
+    assert (dsn, schema) == ("postgresql://x/y?sslmode=require", "s1")
+    assert redact("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d"
+
+
+def test_configuration_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NINOHE_GEO_STORE", raising=False)
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(tmp_path / "data"))
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.setattr(registry, "secrets_files", lambda: [secrets])
+    assert configured_location() == str(tmp_path / "data")
+    secrets.write_text('[ninohe_geo]\nstore = "postgresql://h/db"\n', encoding="utf-8")
+    assert configured_location() == "postgresql://h/db"
+    monkeypatch.setenv("NINOHE_GEO_STORE", str(tmp_path / "other"))
+    assert configured_location() == str(tmp_path / "other")
+    secrets.write_text("not = [toml", encoding="utf-8")  # a broken file is ignored
+    monkeypatch.delenv("NINOHE_GEO_STORE")
+    assert configured_location() == str(tmp_path / "data")
