@@ -32,5 +32,21 @@ pages = [
     st.Page(
         "pages/plan.py", title=t("nav_plan", lang), icon=":material/account_tree:", url_path="plan"
     ),
+    st.Page(
+        "pages/present.py",
+        title=t("nav_present", lang),
+        icon=":material/slideshow:",
+        url_path="present",
+    ),
+    st.Page(
+        "pages/residents.py", title=t("res_nav", lang), icon=":material/home:", url_path="residents"
+    ),
+    st.Page(
+        "pages/import.py",
+        title=t("io_nav_import", lang),
+        icon=":material/upload_file:",
+        url_path="import",
+    ),
+    st.Page("pages/edit.py", title=t("nav_edit", lang), icon=":material/edit:", url_path="edit"),
 ]
 st.navigation(pages).run()

@@ -65,7 +65,7 @@ def test_filters_narrow_the_count(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     shutil.copy(REPO / "tests/data/layers/good/sample.geojson", tmp_path / "layers")
     monkeypatch.setenv("NINOHE_GEO_DATA", str(tmp_path))
     at = _run(PAGES[0], "ja")
-    at.multiselect(key="pillar").select("P1").run()
+    at.multiselect(key="pillar.ja").select("P1").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "表示中 1 / 4 件" in text

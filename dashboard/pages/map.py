@@ -1,30 +1,49 @@
-"""The planner's map: filters in the sidebar, the map, the selected feature's details."""
+"""The planner's map: filters in the sidebar, the map, the selected feature's details.
+
+The whole view is in the URL (filters, base map, centre and zoom, selected feature, language),
+so a copied link opens the same map; the share panel gives the link, its QR code and a print.
+
+Order matters here, for Streamlit reasons measured in a browser:
+
+- a click is read from the map's state at the start of the run, not answered with
+  ``st.rerun()``: query-parameter changes made in a run started by ``st.rerun()`` never reached
+  the address bar, so ``?feature=`` was lost;
+- filter widgets have one key per language (:func:`web.widget_key`): relabelled widgets would
+  otherwise come back empty after a language switch.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ninohe_geo import filters, mapview, web
-from ninohe_geo.basemaps import DEFAULT_BASEMAP
+from ninohe_geo import filters, mapview, share, web, web_meeting
 from ninohe_geo.details import feature_details
 from ninohe_geo.i18n import t
+
+MAP_KEY = "plan-map"
 
 lang = web.current_lang()
 cat = web.catalog()
 flt, basemap_id = web.filter_widgets(cat, lang)
 view = filters.apply(cat.features, flt)
+clicked = web.clicked_feature_id(st.session_state.get(MAP_KEY))
+if clicked and clicked != st.session_state.get("clicked"):
+    st.session_state["clicked"] = clicked
+    st.session_state["selected"] = clicked
 selected = st.session_state.get("selected") or st.query_params.get("feature")
 if selected is not None and cat.feature(selected) is None:
     selected = None
-web.sync_url(
-    lang,
-    {
-        **filters.to_query(flt),
-        "basemap": "" if basemap_id == DEFAULT_BASEMAP else basemap_id,
-        "feature": selected or "",
-    },
+seed_center, seed_zoom, center, zoom = web_meeting.map_view(MAP_KEY, (lang, basemap_id))
+shared = share.View(
+    filter=flt,
+    basemap=basemap_id,
+    center=center,
+    zoom=zoom,
+    feature=selected,
+    lang=lang,
 )
+web.sync_url(lang, {k: v for k, v in share.to_query(shared).items() if k != "lang"})
 
 st.title(t("app_title", lang))
 st.caption(t("app_subtitle", lang))
@@ -38,20 +57,23 @@ if view.empty:
     st.warning(t("none_match", lang))
 
 col_map, col_details = st.columns([3, 2], gap="medium")
+with col_details:
+    web.details_panel(feature_details(cat, selected, lang) if selected else None, lang)
+    with st.expander(t("share_title", lang), icon=":material/share:"):
+        web_meeting.share_panel(shared, lang)
+        web_meeting.print_panel(shared, lang)
 with col_map:
-    result = st_folium(
+    st_folium(
         mapview.base_map(
             cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
         ),
-        key="plan-map",
+        key=MAP_KEY,
         feature_group_to_add=mapview.feature_group(view, cat.plan, lang, selected=selected),
-        returned_objects=["last_active_drawing"],
+        # Centre and zoom too, for the URL (st_folium debounces moves by 250 ms; the rerun
+        # keeps the mounted map).
+        returned_objects=["last_active_drawing", "center", "zoom"],
+        center=seed_center,
+        zoom=seed_zoom,
         height=640,
         use_container_width=True,
     )
-clicked = web.clicked_feature_id(result)
-if clicked and clicked != selected:
-    st.session_state["selected"] = clicked
-    st.rerun()
-with col_details:
-    web.details_panel(feature_details(cat, selected, lang) if selected else None, lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ninohe_geo import web
+from ninohe_geo import web, webedit
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
 from ninohe_geo.plantree import plan_tree
@@ -46,6 +46,7 @@ for pillar in tree.pillars:
         st.markdown(f"**{md(t('plan_indicators', lang))}**")
         st.markdown("\n".join(f"- {md(n)}: {md(v)}" for n, v in pillar.indicators))
 
+webedit.indicators_section(cat.plan, lang)  # sourced yearly values entered by editors (#6)
 st.header(t("plan_common", lang))
 st.markdown("\n".join(f"- {md(c)}" for c in tree.common_policies))
 st.header(t("plan_perspectives", lang))

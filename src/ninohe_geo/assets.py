@@ -60,12 +60,20 @@ def assets() -> tuple[Asset, ...]:
             "gesture_handling_css",
         ),
         Asset(own / "ninohe-map.js", "ninohe/ninohe-map.js", "js", "ninohe_map"),
+        # Large maps (above mapview.CANVAS_THRESHOLD): one canvas layer; after ninohe-map.js.
+        Asset(own / "ninohe-fast.js", "ninohe/ninohe-fast.js", "js", "ninohe_fast"),
         Asset(own / "ninohe-map.css", "ninohe/ninohe-map.css", "css", "ninohe_map_css"),
+        # Community meetings (tours, print labels, tile status): see ninohe_geo.overlays.
+        Asset(own / "ninohe-meeting.js", "ninohe/ninohe-meeting.js", "js", "ninohe_meeting"),
+        Asset(own / "ninohe-meeting.css", "ninohe/ninohe-meeting.css", "css", "ninohe_meeting_css"),
     ]
     files += [
         Asset(image, f"vendor/leaflet/images/{image.name}", "file")
         for image in sorted((leaflet / "images").glob("*.png"))
     ]
+    from ninohe_geo.drawtools import draw_assets  # Leaflet.draw, linked by the editing page only
+
+    files += draw_assets()
     return tuple(files)
 
 
@@ -89,6 +97,7 @@ def install_static(static_dir: Path) -> list[str]:
         try:
             with os.fdopen(fd, "wb") as out, asset.source.open("rb") as src:
                 shutil.copyfileobj(src, out)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a web server may run as another user
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

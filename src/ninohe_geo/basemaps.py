@@ -70,9 +70,19 @@ BASEMAPS: tuple[Basemap, ...] = (
 DEFAULT_BASEMAP = "gsi-std"
 
 
+def available_basemaps() -> tuple[Basemap, ...]:
+    """:data:`BASEMAPS` plus an "offline" one per installed tile pack (``ninohe-geo tiles``)."""
+    from ninohe_geo.tiles import offline_basemaps
+
+    return BASEMAPS + offline_basemaps()
+
+
 def basemap(basemap_id: str) -> Basemap:
     """The base map with ``basemap_id``, or the default one if unknown."""
     for b in BASEMAPS:
+        if b.id == basemap_id:
+            return b
+    for b in available_basemaps():
         if b.id == basemap_id:
             return b
     return BASEMAPS[0]

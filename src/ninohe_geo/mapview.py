@@ -21,17 +21,22 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from ninohe_geo import lod
 from ninohe_geo.assets import STREAMLIT_STATIC_URL, offline_links
 from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, basemap
 from ninohe_geo.encoding import encode_geometries
 from ninohe_geo.escape import script_json
+from ninohe_geo.fastpayload import payload_json
 from ninohe_geo.i18n import t
 from ninohe_geo.plan import Lang, Plan
 
 #: City hall (FACTS.md: ja.wikipedia 二戸市), the default centre; zoom 11 shows the whole city.
 DEFAULT_CENTER: tuple[float, float] = (40.2300, 141.2500)
 DEFAULT_ZOOM = 11
-#: Above this many features the map draws on a canvas instead of SVG elements.
+#: Above this many features the map draws on a canvas instead of SVG elements: with
+#: ``ninohe-fast.js`` (one canvas layer over typed arrays, cached geometry text per level of
+#: detail, see :mod:`ninohe_geo.fastpayload` and :mod:`ninohe_geo.lod`) rather than one Leaflet
+#: layer per feature. Below it every feature is an SVG element (addressable, accessible).
 CANVAS_THRESHOLD = 2000
 
 
@@ -51,16 +56,18 @@ class PlanFeatures(MacroElement):
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = ninoheGeo.addFeatures("
+        "var {{ this.get_name() }} = ninoheGeo.{{ this.draw }}("
         "{{ this._parent.get_name() }}, {{ this.data }}, {{ this.options }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, data: str, options: str) -> None:
+    def __init__(self, data: str, options: str, draw: str = "addFeatures") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlanFeatures"
         self.data = data
         self.options = options
+        #: The drawing function: ``addFeatures`` (SVG, ninohe-map.js) or ``addFastFeatures``.
+        self.draw = draw if draw in ("addFeatures", "addFastFeatures") else "addFeatures"
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the script to the figure without branca's second Jinja pass over the data.
@@ -176,15 +183,31 @@ def feature_group(
     lang: Lang,
     selected: str | None = None,
     tolerance_deg: float = 0.0,
+    zoom: float | None = None,
 ) -> folium.FeatureGroup:
-    """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``)."""
+    """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``).
+
+    Above :data:`CANVAS_THRESHOLD` features the fast path is taken by itself: geometry reduced
+    to the level of detail of ``zoom`` (the zoom shown; default :data:`DEFAULT_ZOOM`, the whole
+    city — see :func:`ninohe_geo.lod.for_zoom` for the headroom kept for zooming in), encoded
+    once and cached, drawn by ``ninoheGeo.addFastFeatures``. A positive ``tolerance_deg``
+    overrides the simplification tolerance on either path.
+    """
     group = folium.FeatureGroup(name="plan", control=False)
+    fast = len(features) > CANVAS_THRESHOLD
     options = {
         "colors": [p.color for p in plan.pillars],
         "looseLabel": t("loose_label", lang),
         "selected": selected,
-        "canvas": len(features) > CANVAS_THRESHOLD,
+        "canvas": fast,
     }
+    if fast:
+        detail = lod.for_zoom(DEFAULT_ZOOM if zoom is None else zoom)
+        if tolerance_deg > 0:
+            detail = lod.Detail(tolerance_deg, detail.scale)
+        data = payload_json(features, lang, detail)
+        group.add_child(PlanFeatures(data, script_json(options), draw="addFastFeatures"))
+        return group
     group.add_child(
         PlanFeatures(
             script_json(features_payload(features, lang, tolerance_deg)), script_json(options)

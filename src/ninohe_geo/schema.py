@@ -19,6 +19,7 @@ accuracy   yes      one of :data:`ACCURACIES`: how exact the location is
 accuracy_note no    why the location is only that exact, in Japanese and/or English
 source     yes      citation of the facts (publication, page, date)
 source_url no       a link to the source
+reading_ja no       the name's reading in hiragana, where a dictionary reads it wrong (search)
 updated    yes      ISO date the feature was last checked
 ========== ======== =====================================================================
 """
@@ -81,10 +82,20 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "source",
     "updated",
 )
-OPTIONAL_FIELDS: tuple[str, ...] = ("initiative", "period", "accuracy_note", "source_url")
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "initiative",
+    "period",
+    "accuracy_note",
+    "source_url",
+    "reading_ja",
+)
 ALL_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-_.]{0,79}$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9\-_.]{0,79}")  # used with fullmatch
+#: ``updated`` as written: YYYY-MM-DD (``date.fromisoformat`` also takes 20261127, 2026-W48-5).
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A reading: hiragana, the long-vowel mark, digits, Latin letters, spaces and 「・〜（）」.
+READING_PATTERN = re.compile(r"[\u3041-\u3096\u30fc0-9A-Za-z ・〜（）()]+")  # fullmatch
 
 
 def choice(choices: tuple[Choice, ...], code: str) -> Choice:
@@ -113,7 +124,7 @@ def property_problems(props: dict[str, Any]) -> list[str]:
         if value is not None and not isinstance(value, str):
             problems.append(f"field {name!r} must be text, got {type(value).__name__}")
     fid = props.get("id")
-    if isinstance(fid, str) and fid and not ID_PATTERN.match(fid):
+    if isinstance(fid, str) and fid and not ID_PATTERN.fullmatch(fid):
         problems.append(f"id {fid!r} must be a lower-case slug (a-z, 0-9, -, _, .)")
     status = props.get("status")
     if isinstance(status, str) and status and status not in STATUS_CODES:
@@ -125,9 +136,14 @@ def property_problems(props: dict[str, Any]) -> list[str]:
     updated = props.get("updated")
     if isinstance(updated, str) and updated:
         try:
+            if not DATE_PATTERN.fullmatch(updated):
+                raise ValueError(updated)
             dt.date.fromisoformat(updated)
         except ValueError:
             problems.append(f"updated {updated!r} is not an ISO date (YYYY-MM-DD)")
+    reading = props.get("reading_ja")
+    if isinstance(reading, str) and reading and not READING_PATTERN.fullmatch(reading):
+        problems.append(f"reading_ja {reading!r} must be hiragana (e.g. くのへじょうあと)")
     unknown = sorted(set(props) - set(ALL_FIELDS))
     if unknown:
         problems.append(f"unknown field(s) {', '.join(unknown)}")

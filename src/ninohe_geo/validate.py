@@ -62,12 +62,18 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
         catalog = load_catalog(target)
         plan = catalog.plan
         problems.extend(catalog.problems)
+        # Tours (tours/*.yaml) must read and refer only to features and layers that exist.
+        from ninohe_geo.tours import all_tour_problems, load_tours
+
+        problems.extend(all_tour_problems(load_tours(target), catalog))
         features = catalog.features
         count = len(features)
+        file_of = {info.id: info.file for info in catalog.layers}
         for fid, layer, geom in zip(
             features["id"], features["layer"], features.geometry, strict=True
         ):
-            problems.extend(boundary_problems(f"{layer}.geojson", fid, geom, boundary.geometry))
+            file = file_of.get(layer, f"{layer}.geojson")
+            problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
         _, records, found = read_layer(target, plan)

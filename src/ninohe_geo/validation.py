@@ -88,7 +88,9 @@ def parse_geometry(raw: Any) -> tuple[BaseGeometry | None, list[str]]:
     ):
         problems.append("coordinates are not longitude/latitude in degrees (RFC 7946, WGS84)")
     if not geom.is_valid:
-        problems.append(f"invalid geometry: {shapely.is_valid_reason(geom)}")
+        from ninohe_geo.repair import repair_note  # a repair is offered with its area change
+
+        problems.append(f"invalid geometry: {shapely.is_valid_reason(geom)}{repair_note(geom)}")
     return geom, problems
 
 

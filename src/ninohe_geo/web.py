@@ -16,9 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from ninohe_geo import filters
+from ninohe_geo import fastpayload, filters, mapview
 from ninohe_geo.assets import install_static
-from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from ninohe_geo.basemaps import DEFAULT_BASEMAP, available_basemaps
 from ninohe_geo.catalog import Catalog, load_catalog
 from ninohe_geo.details import Details
 from ninohe_geo.escape import markdown_text
@@ -51,7 +51,10 @@ def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
     del signature
-    return load_catalog(Path(root))
+    cat = load_catalog(Path(root))
+    if len(cat.features) > mapview.CANVAS_THRESHOLD:  # large: encode the map's geometry now
+        fastpayload.warm(cat.features, mapview.DEFAULT_ZOOM)
+    return cat
 
 
 def catalog() -> Catalog:
@@ -103,6 +106,18 @@ def known_values(cat: Catalog) -> dict[str, frozenset[str]]:
     }
 
 
+def widget_key(name: str, lang: Lang) -> str:
+    """The session key of a filter widget in ``lang`` (e.g. ``pillar.en``).
+
+    Streamlit sends a multiselect's or selectbox's value as its displayed *labels*, so after a
+    language switch the browser's old value no longer matches the relabelled options and comes
+    back empty (measured in Chromium, Streamlit 1.67: the next map click showed the map
+    unfiltered). One key per language makes the switched widgets new widgets, seeded from the
+    URL, which always holds the view as IDs (:func:`sync_url`).
+    """
+    return f"{name}.{lang}"
+
+
 def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str]:
     """The sidebar filters and base-map choice; returns the filter state and base map ID.
 
@@ -114,41 +129,51 @@ def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str
     measures = {m.id: ("★ " if m.featured else "") + m.name(lang) for m in plan.measures}
     statuses = {s.code: s.label(lang) for s in STATUSES}
     layer_names = {layer.id: layer.title(lang) for layer in cat.layers}
-    names = {b.id: b.name(lang) for b in BASEMAPS}
+    names = {b.id: b.name(lang) for b in available_basemaps()}
+    key = {
+        n: widget_key(n, lang)
+        for n in ("q", "pillar", "measure", "status", "layer", "featured", "basemap")
+    }
     start = filters.from_query(st.query_params.to_dict(), known_values(cat))
-    _seed("q", start.text)
-    _seed("pillar", sorted(start.pillars))
-    _seed("measure", sorted(start.measures))
-    _seed("status", sorted(start.statuses))
-    _seed("layer", sorted(start.layers))
-    _seed("featured", start.featured_only)
+    _seed(key["q"], start.text)
+    _seed(key["pillar"], sorted(start.pillars))
+    _seed(key["measure"], sorted(start.measures))
+    _seed(key["status"], sorted(start.statuses))
+    _seed(key["layer"], sorted(start.layers))
+    _seed(key["featured"], start.featured_only)
     url_basemap = st.query_params.get("basemap", DEFAULT_BASEMAP)
-    _seed("basemap", url_basemap if url_basemap in names else DEFAULT_BASEMAP)
+    _seed(key["basemap"], url_basemap if url_basemap in names else DEFAULT_BASEMAP)
 
     sb = st.sidebar
     sb.header(t("filters", lang))
-    text = sb.text_input(t("filter_text", lang), key="q", help=t("filter_text_help", lang))
+    text = sb.text_input(t("filter_text", lang), key=key["q"], help=t("filter_text_help", lang))
     chosen_pillars = sb.multiselect(
-        t("filter_pillar", lang), list(pillars), format_func=pillars.__getitem__, key="pillar"
+        t("filter_pillar", lang),
+        list(pillars),
+        format_func=pillars.__getitem__,
+        key=key["pillar"],
     )
     chosen_measures = sb.multiselect(
         t("filter_measure", lang),
         list(measures),
         format_func=measures.__getitem__,
-        key="measure",
+        key=key["measure"],
     )
     chosen_statuses = sb.multiselect(
-        t("filter_status", lang), list(statuses), format_func=statuses.__getitem__, key="status"
+        t("filter_status", lang),
+        list(statuses),
+        format_func=statuses.__getitem__,
+        key=key["status"],
     )
     chosen_layers = sb.multiselect(
         t("filter_layer", lang),
         list(layer_names),
         format_func=layer_names.__getitem__,
-        key="layer",
+        key=key["layer"],
     )
-    featured = sb.checkbox(t("filter_featured", lang), key="featured")
+    featured = sb.checkbox(t("filter_featured", lang), key=key["featured"])
     basemap_id = sb.selectbox(
-        t("basemap", lang), list(names), format_func=names.__getitem__, key="basemap"
+        t("basemap", lang), list(names), format_func=names.__getitem__, key=key["basemap"]
     )
     flt = filters.FeatureFilter(
         pillars=frozenset(chosen_pillars),

@@ -116,3 +116,30 @@ def test_plan_page_lists_every_measure_and_links_to_a_filtered_map(
     wait_for_features(frame, n)
     expected = sorted(shipped.features.loc[shipped.features["measure"] == "P3-01", "id"])
     assert sorted(feature_ids(frame)) == expected
+
+
+def test_filters_survive_a_language_switch_and_a_map_click(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    """Filter, switch language, click the map: the filter must still hold (it once came back
+    empty, because Streamlit sends a multiselect's value as its translated labels)."""
+    total = len(shipped.features)
+    p3 = sorted(shipped.features.loc[shipped.features["pillar"] == "P3", "id"])
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, total)
+    page.get_by_label("政策分野").first.click()
+    page.get_by_role("option", name=re.compile("政策3")).click()
+    page.keyboard.press("Escape")
+    wait_for_count(page, len(p3), total)
+    page.get_by_role("radio", name="English").click()
+    page.get_by_role("heading", name="Ninohe Comprehensive Plan Map").wait_for()
+    wait_for_count(page, len(p3), total)
+    frame = map_frame(page)
+    wait_for_features(frame, len(p3))
+    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
+    page.get_by_role("heading", name="Kunohe Castle ruins").wait_for()
+    wait_for_count(page, len(p3), total)
+    wait_for_features(frame, len(p3))
+    assert sorted(feature_ids(frame)) == p3
+    assert "Policy 3" in page.locator("[data-testid='stSidebar']").inner_text()

@@ -36,6 +36,22 @@
     return null;
   }
 
+  /* Optional (opts.marks = [{text, fg, bg}] per pillar): a point drawn as a round badge with its
+   * pillar's mark inside, so policy areas differ without colour (1, 2, 3, 土). The badge is a
+   * 44 px tap target; the name is its title (accessible name) and tooltip. Dashed when loose. */
+  function markMarker(f, latlng, opts, selected) {
+    var m = opts.marks[f.properties.p] || { text: "", fg: "#000000", bg: opts.colors[f.properties.p] };
+    var badge = document.createElement("span");
+    badge.className = "ninohe-mark-badge";
+    badge.textContent = m.text;
+    badge.style.background = m.bg;
+    badge.style.color = m.fg;
+    var cls = "ninohe-mark ninohe-p" + f.properties.p + (f.properties.l ? " ninohe-mark-loose" : "") +
+      (f.properties.id === selected ? " ninohe-mark-selected" : "");
+    var icon = L.divIcon({ className: cls, html: badge, iconSize: [44, 44], iconAnchor: [22, 22] });
+    return L.marker(latlng, { icon: icon, title: f.properties.n, keyboard: true, riseOnHover: true });
+  }
+
   /* data: {ids, names, pillars, loose, geoms} column arrays; opts: colors, labels, renderer. */
   function addFeatures(group, data, opts) {
     var features = [];
@@ -64,6 +80,7 @@
     var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
       style: style,
       pointToLayer: function (f, latlng) {
+        if (opts.marks) { return markMarker(f, latlng, opts, selected); }
         var s = style(f);
         s.radius = opts.radius || 8;
         s.fillOpacity = f.properties.l ? 0.35 : 0.9;
@@ -96,22 +113,40 @@
       options: { position: "bottomleft" },
       onAdd: function () {
         var div = L.DomUtil.create("div", "ninohe-legend leaflet-bar");
-        div.appendChild(textDiv("ninohe-legend-title", opts.title));
+        var body = div;
+        if (opts.collapsible) {
+          /* Optional: a <details> with a 44 px summary, closed on narrow maps (phones) so the
+           * legend does not cover the map; open where there is room. */
+          body = document.createElement("details");
+          body.open = map.getSize().x >= 500;
+          var summary = document.createElement("summary");
+          summary.className = "ninohe-legend-title ninohe-legend-summary";
+          summary.textContent = opts.title;
+          body.appendChild(summary);
+          div.appendChild(body);
+        } else {
+          div.appendChild(textDiv("ninohe-legend-title", opts.title));
+        }
         opts.items.forEach(function (item) {
           var row = textDiv("ninohe-legend-row", "");
           var swatch = document.createElement("span");
           swatch.className = "ninohe-swatch";
           swatch.style.background = item.color;
+          if (item.mark) {
+            swatch.className += " ninohe-swatch-mark";
+            swatch.textContent = item.mark;
+            swatch.style.color = item.fg || "#000000";
+          }
           row.appendChild(swatch);
           row.appendChild(document.createTextNode(item.label));
-          div.appendChild(row);
+          body.appendChild(row);
         });
         var loose = textDiv("ninohe-legend-row", "");
         var dash = document.createElement("span");
         dash.className = "ninohe-swatch ninohe-swatch-dashed";
         loose.appendChild(dash);
         loose.appendChild(document.createTextNode(opts.looseNote));
-        div.appendChild(loose);
+        body.appendChild(loose);
         L.DomEvent.disableClickPropagation(div);
         return div;
       }

@@ -1,0 +1,67 @@
+"""Presentation mode (/present): a full-width map for a projector, and guided tours.
+
+No sidebar, large type, high contrast. Next / Previous by buttons or by a clicker's keys; the
+map moves between stops without reloading (the base map stays the same; the stop rides in the
+feature group). The tour and stop are in the URL, so a link opens the same stop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ninohe_geo import filters, mapview, overlays, web, web_meeting
+from ninohe_geo.boundary import CITY_BBOX
+from ninohe_geo.escape import html_text, markdown_text
+from ninohe_geo.i18n import t
+from ninohe_geo.tours import StopView, stop_view
+
+web_meeting.ensure_entry(Path(__file__).resolve().parents[1] / "static")
+lang = web.current_lang()
+cat = web.catalog()
+tours = web_meeting.tour_set()
+web_meeting.present_chrome()
+web_meeting.seed_tour(tours)
+basemap_id = st.query_params.get("basemap", "")
+everything = mapview.data_bounds(cat.features)
+
+tour = web_meeting.tour_picker(tours, lang)
+if tour is not None:
+    stop = web_meeting.stop_controls(tour, lang)
+    current = tour.stops[stop - 1]
+    sview = stop_view(current, cat)
+    title, caption, total = current.title(lang), current.caption(lang), len(tour.stops)
+else:
+    stop, total = 0, 0
+    sview = StopView(everything or CITY_BBOX, None, (), frozenset())
+    title, caption = cat.plan.title(lang), t("present_overview_caption", lang)
+
+st.markdown(
+    f'<p id="tour-title" class="ninohe-stop-title">{html_text(title)}</p>'
+    f'<p id="tour-caption" class="ninohe-stop-caption">{html_text(caption)}</p>',
+    unsafe_allow_html=True,
+)
+web.sync_url(
+    lang,
+    {
+        "tour": tour.id if tour else "",
+        "stop": str(stop) if tour else "",
+        "basemap": basemap_id,
+    },
+)
+view = filters.apply(cat.features, filters.FeatureFilter(layers=sview.layers))
+group = mapview.feature_group(view, cat.plan, lang)
+overlays.add_focus(group, sview, stop, total, present=True)
+st_folium(
+    mapview.base_map(cat.plan, lang, basemap_id=basemap_id or "gsi-std", bounds=everything),
+    key="present-map",
+    feature_group_to_add=group,
+    returned_objects=[],
+    height=660,
+    use_container_width=True,
+)
+st.caption(markdown_text(t("present_keys", lang)))
+for problem in tours.problems:
+    st.warning(f"{t('tours_problems', lang)}: {markdown_text(str(problem))}")
