@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ninohe_geo.errors import DataFileError
 from ninohe_geo.paths import BOUNDARY_ENV, reference_dir
+from ninohe_geo.validation import SHAPE_ERRORS
 
 CITY_CODE = "03213"
 #: Bounding box of 二戸市 (lon/lat), from 国土数値情報（行政区域データ）N03 2021
@@ -67,14 +68,7 @@ def read_boundary(path: Path, city_code: str = CITY_CODE) -> Boundary:
         raise DataFileError(path, f"no feature with N03_007 = {city_code!r}")
     try:
         geometry = shapely.union_all([shape(f["geometry"]) for f in chosen])
-    except (
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        shapely.errors.GEOSException,
-    ) as exc:
+    except SHAPE_ERRORS as exc:
         raise DataFileError(path, f"the city's geometry cannot be read: {exc}") from exc
     return Boundary(geometry=geometry, source=str(path), exact=True)
 

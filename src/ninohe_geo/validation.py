@@ -24,6 +24,15 @@ GEOMETRY_TYPES = frozenset(
     {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 )
 LINE_TYPES = frozenset({"LineString", "MultiLineString"})
+#: What ``shapely.geometry.shape`` raises on a malformed GeoJSON geometry.
+SHAPE_ERRORS: tuple[type[Exception], ...] = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    shapely.errors.GEOSException,
+)
 
 
 @dataclass(frozen=True)
@@ -67,14 +76,7 @@ def parse_geometry(raw: Any) -> tuple[BaseGeometry | None, list[str]]:
         return None, [f"geometry type {gtype!r} is not one of {', '.join(sorted(GEOMETRY_TYPES))}"]
     try:
         geom = shape(raw)
-    except (
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        shapely.errors.GEOSException,
-    ) as exc:
+    except SHAPE_ERRORS as exc:
         return None, [f"geometry cannot be read: {exc}"]
     problems: list[str] = []
     if geom.is_empty:
