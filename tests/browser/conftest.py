@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ninohe_geo import appserver
+from ninohe_geo.appserver import AppServer
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -30,7 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-START_TIMEOUT_S = 60
+START_TIMEOUT_S = 90.0
 
 
 def _chromium() -> str:
@@ -43,65 +40,9 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class AppServer:
-    """A running Streamlit app."""
-
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[bytes]
-
-
 def start_app(data_dir: Path, log: Path) -> AppServer:
     """Start the app on a free loopback port and wait for its health endpoint."""
-    port = _free_port()
-    env = {**os.environ, "NINOHE_GEO_DATA": str(data_dir)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO / "dashboard" / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.enableStaticServing",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return AppServer(url, data_dir, proc)
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(
-        f"streamlit did not become healthy in {START_TIMEOUT_S}s:\n{log.read_text()}"
-    )
+    return appserver.start_app(data_dir, log, timeout_s=START_TIMEOUT_S)
 
 
 def _data_folder(root: Path, *layer_dirs: Path) -> Path:
@@ -134,11 +75,7 @@ def _serve(
     log = tmp_path_factory.mktemp(f"{name}-log") / "streamlit.log"
     server = start_app(data_dir, log)
     yield server
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    server.stop()
 
 
 @pytest.fixture(scope="session")
