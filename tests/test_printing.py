@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from ninohe_geo import printing, share, tiles
+from ninohe_geo import atomic, printing, share, tiles
 from ninohe_geo.basemaps import GSI_ATTRIBUTION
 from ninohe_geo.boundary import CITY_BBOX
 from ninohe_geo.catalog import load_catalog
@@ -155,7 +155,7 @@ def test_a4_landscape_pdf_holds_title_legend_scale_and_list(
     result = printing.make_print(catalog, view, options, chromium=chromium)
     assert result.tiles_loaded > 0
     pdf = tmp_path / "out.pdf"
-    printing.write_atomic(pdf, result.data)
+    atomic.write_atomic(pdf, result.data)
     from pypdf import PdfReader
 
     page = PdfReader(pdf).pages[0]

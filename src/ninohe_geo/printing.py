@@ -492,19 +492,6 @@ def make_print(
     return PrintResult(data, tuple(items), loaded, doc)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def known_values(catalog: Catalog, tours: TourSet | None = None) -> dict[str, frozenset[str]]:
     """What each URL parameter may be, for :func:`ninohe_geo.share.from_query`."""
     from ninohe_geo.schema import STATUSES as _STATUSES

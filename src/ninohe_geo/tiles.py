@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +32,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from ninohe_geo.atomic import write_atomic
 from ninohe_geo.basemaps import GSI_ATTRIBUTION, OSM_ATTRIBUTION, Basemap
 from ninohe_geo.boundary import CITY_BBOX
 from ninohe_geo.errors import NinoheGeoError
@@ -176,19 +176,6 @@ def _retry_after(headers: dict[str, str], default: float) -> float:
         except (TypeError, ValueError):
             return default
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ def view_params(query: str) -> dict[str, list[str]]:
 def run(args: argparse.Namespace) -> int:
     """Render the printout and write it atomically; print what it holds."""
     from ninohe_geo import share
+    from ninohe_geo.atomic import write_atomic
     from ninohe_geo.catalog import load_catalog
     from ninohe_geo.paths import data_dir
-    from ninohe_geo.printing import Format, PrintOptions, known_values, make_print, write_atomic
+    from ninohe_geo.printing import Format, PrintOptions, known_values, make_print
     from ninohe_geo.tours import load_tours
 
     root = args.data or data_dir()

@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ninohe_geo.atomic import fsync_dir, write_atomic
 from ninohe_geo.store.base import (
     Action,
     Change,
@@ -90,31 +91,6 @@ def os_errors(where: Path, what: str) -> Iterator[None]:
                 f"{what}: {where} is read-only ({exc.strerror}); nothing was changed"
             ) from exc
         raise StoreUnavailable(f"{what}: {where}: {exc.strerror or exc}") from exc
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` all or nothing: temporary file in the same folder, fsync, ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 def append_line(path: Path, entry: dict[str, Any]) -> None:
