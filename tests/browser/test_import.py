@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo import paths
 from ninohe_geo.accounts import AccountStore
@@ -72,7 +74,8 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     assert "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'" in body
     # The mapping is shown, editable.
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
-    assert "name: gsi-emergency" in editor.input_value()
+    # The textarea's value is set by the frontend after the element appears: wait for it.
+    expect(editor).to_have_value(re.compile(r"name: gsi-emergency"))
 
     # The preview map draws every feature.
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
@@ -147,8 +150,8 @@ def test_the_planner_edits_the_mapping_and_the_report_follows(
     ).wait_for()
     assert "missing field 'measure'" in page.locator("[data-testid='stTable']").inner_text()
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
+    expect(editor).to_have_value(re.compile(r'measure: ""'))
     text = editor.input_value()
-    assert 'measure: ""' in text
     editor.fill(text.replace('measure: ""', "measure: P3-08"))
     editor.press("Control+Enter")
     page.get_by_text("OK: public_facilities_new.csv: 2 feature(s) checked, 0 error(s)").wait_for()
