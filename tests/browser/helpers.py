@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 MAP_IFRAME = "iframe[title*='st_folium']"
 
@@ -20,6 +23,43 @@ def feature_ids(frame: Any) -> list[str]:
         "[data-feature-id]", "els => els.map(e => e.getAttribute('data-feature-id'))"
     )
     return ids
+
+
+def settle(target: Any, expression: str, arg: Any = None) -> None:
+    """Wait (the default timeout) until the JS ``expression`` holds on ``target`` (page or frame).
+
+    For an assertion that reads page state once: settle first, so the read sees the state after
+    the rerun or frontend update, not before it. A timeout is not raised here: the assertion that
+    follows reads the state and says what it is.
+    """
+    try:
+        target.wait_for_function(expression, arg=arg)
+    except PlaywrightTimeoutError:
+        pass
+
+
+_IDS_ARE = """([sel, attr, want, unique]) => {
+    let got = [...document.querySelectorAll(sel)].map(e => e.getAttribute(attr));
+    if (unique) { got = [...new Set(got)]; want = [...new Set(want)]; }
+    return JSON.stringify(got.sort()) === JSON.stringify([...want].sort());
+}"""
+
+
+def wait_for_ids(
+    target: Any,
+    expected: Iterable[str],
+    selector: str = "[data-feature-id]",
+    attribute: str = "data-feature-id",
+    unique: bool = False,
+) -> list[str]:
+    """The ``attribute`` values of the elements matching ``selector``, sorted (deduplicated when
+    ``unique``), once they are ``expected`` in any order — or as they are at the timeout, for the
+    caller's assertion to report. A count of elements can be right while the ids are not yet."""
+    settle(target, _IDS_ARE, [selector, attribute, [str(i) for i in expected], unique])
+    ids: list[str] = target.eval_on_selector_all(
+        selector, "(els, attr) => els.map(e => e.getAttribute(attr))", attribute
+    )
+    return sorted(set(ids)) if unique else sorted(ids)
 
 
 def wait_for_count(page: Any, shown: int, total: int) -> None:

@@ -70,8 +70,10 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     page.get_by_text(
         "OK: gsi_emergency_032131.geojson: 78 feature(s) checked, 0 error(s)"
     ).wait_for()
-    body = page.locator("[data-testid='stMainBlockContainer']").inner_text()
-    assert "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'" in body
+    expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
+        "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'",
+        use_inner_text=True,
+    )
     # The mapping is shown, editable.
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
     # The textarea's value is set by the frontend after the element appears: wait for it.
@@ -88,7 +90,7 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     layer_file = import_app.data_dir / "layers" / "gsi-emergency-032131.geojson"
     assert not layer_file.exists()
     accept = page.get_by_role("button", name="取り込む")
-    assert accept.is_disabled()
+    expect(accept).to_be_disabled()
     page.get_by_label("アカウント名").fill("sato")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
@@ -116,9 +118,14 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     target.wait_for(state="attached")
     target.dispatch_event("click")
     page.get_by_role("heading", name=first["施設・場所名"]).wait_for()
-    details = page.locator("[data-testid='stMainBlockContainer']").inner_text()
-    assert "対象とする災害：崖崩れ・土石流・地滑り、地震、内水氾濫" in details
-    assert "国土地理院 指定緊急避難場所・指定避難所データ" in details
+    details = page.locator("[data-testid='stMainBlockContainer']")
+    # The details stream in below the heading: retry until they are there.
+    expect(details).to_contain_text(
+        "対象とする災害：崖崩れ・土石流・地滑り、地震、内水氾濫", use_inner_text=True
+    )
+    expect(details).to_contain_text(
+        "国土地理院 指定緊急避難場所・指定避難所データ", use_inner_text=True
+    )
 
 
 def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
@@ -131,8 +138,10 @@ def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
         str(REPO / "tests" / "data" / "import" / "vrt_disguised.geojson")
     )
     page.get_by_text("このファイルは取り込めません").wait_for()
-    assert "GDAL VRT" in page.locator("[data-testid='stMainBlockContainer']").inner_text()
-    assert page.get_by_role("button", name="取り込む").count() == 0
+    expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
+        "GDAL VRT", use_inner_text=True
+    )
+    expect(page.get_by_role("button", name="取り込む")).to_have_count(0)
     assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
 
 
@@ -148,7 +157,9 @@ def test_the_planner_edits_the_mapping_and_the_report_follows(
     page.get_by_text(
         "FAILED: public_facilities_new.csv: 2 feature(s) checked, 2 error(s)"
     ).wait_for()
-    assert "missing field 'measure'" in page.locator("[data-testid='stTable']").inner_text()
+    expect(page.locator("[data-testid='stTable']")).to_contain_text(
+        "missing field 'measure'", use_inner_text=True
+    )
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
     expect(editor).to_have_value(re.compile(r'measure: ""'))
     text = editor.input_value()

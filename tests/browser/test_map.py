@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo.catalog import load_catalog
 
-from .helpers import feature_ids, map_frame, wait_for_count, wait_for_features
+from .helpers import map_frame, wait_for_count, wait_for_features, wait_for_ids
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +30,14 @@ def test_map_shows_every_shipped_feature_and_layer(
     page.goto(shipped_app.url)
     frame = map_frame(page)
     wait_for_features(frame, total)
-    assert sorted(feature_ids(frame)) == sorted(shipped.features["id"])
+    assert wait_for_ids(frame, shipped.features["id"]) == sorted(shipped.features["id"])
     wait_for_count(page, total, total)
     layers = set(shipped.features["layer"])
     assert {"kunohe-castle", "urushi", "disaster", "land-readjustment", "transit"} <= layers
     # The legend is drawn by the app, inside the map, with all four policy areas.
-    legend = frame.inner_text(".ninohe-legend")
+    legend = frame.locator(".ninohe-legend").first
     for pillar in shipped.plan.pillars:
-        assert pillar.short_ja in legend
+        expect(legend).to_contain_text(pillar.short_ja, use_inner_text=True)
 
 
 def test_policy_filter_leaves_only_that_pillar(page: Any, shipped_app: Any, shipped: Any) -> None:
@@ -51,9 +52,9 @@ def test_policy_filter_leaves_only_that_pillar(page: Any, shipped_app: Any, ship
     page.keyboard.press("Escape")
     wait_for_count(page, len(p3), total)
     wait_for_features(frame, len(p3))
-    assert sorted(feature_ids(frame)) == p3
+    assert wait_for_ids(frame, p3) == p3
     # The same mounted map was updated, not reloaded: the iframe is still the same one.
-    assert page.locator("iframe[title*='st_folium']").count() == 1
+    expect(page.locator("iframe[title*='st_folium']")).to_have_count(1)
 
 
 def test_hover_and_click_show_the_feature(page: Any, shipped_app: Any, shipped: Any) -> None:
@@ -63,19 +64,19 @@ def test_hover_and_click_show_the_feature(page: Any, shipped_app: Any, shipped: 
     wait_for_features(frame, len(shipped.features))
     target = frame.locator("[data-feature-id='kunohe-castle-ruins']")
     target.dispatch_event("mouseover")
-    tooltip = frame.wait_for_selector(".leaflet-tooltip")
-    assert castle["name_ja"] in tooltip.inner_text()
+    tooltip = frame.locator(".leaflet-tooltip").first
+    expect(tooltip).to_contain_text(castle["name_ja"], use_inner_text=True)
     target.dispatch_event("click")
     details = page.locator("[data-testid='stMainBlockContainer']")
     page.get_by_role("heading", name=castle["name_ja"]).wait_for()
-    text = details.inner_text()
+    # The details stream in below the heading: each check retries until its text is there.
     plan = shipped.plan
     measure = plan.measure(castle["measure"])
-    assert measure.name_ja in text
-    assert plan.pillar_of(measure.id).name_ja in text
-    assert castle["source"][:20] in text
+    expect(details).to_contain_text(measure.name_ja, use_inner_text=True)
+    expect(details).to_contain_text(plan.pillar_of(measure.id).name_ja, use_inner_text=True)
+    expect(details).to_contain_text(castle["source"][:20], use_inner_text=True)
     for indicator in plan.pillar_of(measure.id).indicators:
-        assert indicator.name_ja in text
+        expect(details).to_contain_text(indicator.name_ja, use_inner_text=True)
 
 
 def test_english_switch_changes_interface_and_content(
@@ -86,14 +87,15 @@ def test_english_switch_changes_interface_and_content(
     wait_for_features(frame, len(shipped.features))
     page.get_by_role("radio", name="English").click()
     page.get_by_role("heading", name="Ninohe Comprehensive Plan Map").wait_for()
-    assert "lang=en" in page.url
+    expect(page).to_have_url(re.compile("lang=en"))
     frame = map_frame(page)
     frame.wait_for_function(
         "() => document.querySelector('.ninohe-legend')?.textContent.includes('Policy 1')"
     )
     frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("mouseover")
-    tooltip = frame.wait_for_selector(".leaflet-tooltip")
-    assert shipped.features.loc["kunohe-castle-ruins", "name_en"] in tooltip.inner_text()
+    expect(frame.locator(".leaflet-tooltip").first).to_contain_text(
+        shipped.features.loc["kunohe-castle-ruins", "name_en"], use_inner_text=True
+    )
 
 
 def test_plan_page_lists_every_measure_and_links_to_a_filtered_map(
@@ -102,10 +104,11 @@ def test_plan_page_lists_every_measure_and_links_to_a_filtered_map(
     page.goto(f"{shipped_app.url}/plan")
     # The page streams in; the perspectives come last.
     page.get_by_role("heading", name=re.compile("新しい4つの視点")).wait_for()
-    body = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+    body = page.locator("[data-testid='stMainBlockContainer']")
     for measure in shipped.plan.measures:
-        assert measure.name_ja in body
-    assert "行財政経営" in body and "地図上の位置なし" in body
+        expect(body).to_contain_text(measure.name_ja, use_inner_text=True)
+    expect(body).to_contain_text("行財政経営", use_inner_text=True)
+    expect(body).to_contain_text("地図上の位置なし", use_inner_text=True)
     counts = shipped.count_by_measure()
     n = counts["P3-01"]
     page.get_by_role("link", name=re.compile("地図で見る")).first.wait_for()
@@ -115,7 +118,7 @@ def test_plan_page_lists_every_measure_and_links_to_a_filtered_map(
     frame = map_frame(page)
     wait_for_features(frame, n)
     expected = sorted(shipped.features.loc[shipped.features["measure"] == "P3-01", "id"])
-    assert sorted(feature_ids(frame)) == expected
+    assert wait_for_ids(frame, expected) == expected
 
 
 def test_filters_survive_a_language_switch_and_a_map_click(
@@ -141,5 +144,7 @@ def test_filters_survive_a_language_switch_and_a_map_click(
     page.get_by_role("heading", name="Kunohe Castle ruins").wait_for()
     wait_for_count(page, len(p3), total)
     wait_for_features(frame, len(p3))
-    assert sorted(feature_ids(frame)) == p3
-    assert "Policy 3" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert wait_for_ids(frame, p3) == p3
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text(
+        "Policy 3", use_inner_text=True
+    )

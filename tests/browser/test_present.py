@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo.catalog import load_catalog
 from ninohe_geo.tours import Tour, load_tours, stop_view
 
-from .helpers import map_frame
+from .helpers import map_frame, settle, wait_for_ids
 
 pytestmark = pytest.mark.browser
 
@@ -45,24 +47,23 @@ def wait_for_stop(page: Any, frame: Any, tour: Tour, stop: int, shipped: Any) ->
         arg=str(stop),
     )
     current = tour.stops[stop - 1]
-    assert page.inner_text("#tour-title") == current.title_ja
+    expect(page.locator("#tour-title")).to_have_text(
+        re.compile(f"^{re.escape(current.title_ja)}$"), use_inner_text=True
+    )
     view = stop_view(current, shipped)
-    frame.wait_for_function(
-        "n => document.querySelectorAll('[data-highlight]').length === n",
-        arg=len(view.highlight),
-    )
-    highlighted = frame.eval_on_selector_all(
-        "[data-highlight]", "els => els.map(e => e.getAttribute('data-feature-id'))"
-    )
-    assert sorted(highlighted) == sorted(view.highlight)
+    highlighted = wait_for_ids(frame, view.highlight, selector="[data-highlight]")
+    assert highlighted == sorted(view.highlight)
     if view.layers:
         layers = set(shipped.features.loc[shipped.features["layer"].isin(view.layers), "id"])
-        drawn = set(
-            frame.eval_on_selector_all(
-                "[data-feature-id]", "els => els.map(e => e.getAttribute('data-feature-id'))"
-            )
-        )
+        drawn = set(wait_for_ids(frame, layers, unique=True))
         assert drawn == layers
+    # The address bar is updated by its own call (history.replaceState): let it catch up.
+    settle(
+        page,
+        "([t, s]) => { const q = new URLSearchParams(location.search);"
+        " return q.get('tour') === t && q.get('stop') === s; }",
+        [tour.id, str(stop)],
+    )
     query = parse_qs(urlparse(page.evaluate("() => location.href")).query)
     assert query.get("tour") == [tour.id] and query.get("stop") == [str(stop)]
 
@@ -78,7 +79,7 @@ def test_tour_steps_through_every_stop_by_keyboard(
     # The map is mounted once: a marker set now must survive every step.
     frame.evaluate("() => { window.__sameMap = 1; }")
     # Presentation mode has no sidebar.
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     for stop in range(2, len(tour.stops) + 1):
         if stop == 3:
             # A click on the map moves the focus into its iframe; the keys must still work
@@ -93,7 +94,7 @@ def test_tour_steps_through_every_stop_by_keyboard(
         page.keyboard.press(PREV_KEYS[stop % len(PREV_KEYS)])
         wait_for_stop(page, frame, tour, stop, shipped)
     assert frame.evaluate("() => window.__sameMap") == 1
-    assert page.locator("iframe[title*='st_folium']").count() == 1
+    expect(page.locator("iframe[title*='st_folium']")).to_have_count(1)
 
 
 def test_buttons_and_stop_list(page: Any, shipped_app: Any, shipped: Any, tours: Any) -> None:
@@ -110,9 +111,13 @@ def test_buttons_and_stop_list(page: Any, shipped_app: Any, shipped: Any, tours:
     page.get_by_label("停留所へ移動").click()
     page.get_by_role("option", name=f"{castle}. {tour.stops[castle - 1].title_ja}").click()
     wait_for_stop(page, frame, tour, castle, shipped)
+    # The map may still be moving to the stop: wait for the zoom, then check it.
+    settle(frame, "() => window.map.getZoom() >= 15")
     assert frame.evaluate("() => window.map.getZoom()") >= 15
     # The caption is the stop's, as text.
-    assert tour.stops[castle - 1].caption_ja[:20] in page.inner_text("#tour-caption")
+    expect(page.locator("#tour-caption")).to_contain_text(
+        tour.stops[castle - 1].caption_ja[:20], use_inner_text=True
+    )
 
 
 def test_a_link_to_a_stop_opens_that_stop_in_english(
@@ -127,7 +132,9 @@ def test_a_link_to_a_stop_opens_that_stop_in_english(
             "t => document.querySelector('#tour-title')?.textContent === t",
             arg=tour.stops[2].title_en,
         )
-        assert page.inner_text("#tour-progress").strip() == f"3 / {len(tour.stops)}"
+        expect(page.locator("#tour-progress")).to_have_text(
+            re.compile(rf"^\s*3 / {len(tour.stops)}\s*$"), use_inner_text=True
+        )
     finally:
         context.close()
 

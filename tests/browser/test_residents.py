@@ -7,16 +7,18 @@ scrolling, and axe on the page and inside the map's iframe.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo.catalog import Catalog, load_catalog
 from ninohe_geo.schema import STATUSES, choice
 
 from .axe import axe_violations, describe
-from .helpers import MAP_IFRAME
+from .helpers import MAP_IFRAME, settle
 from .phone import PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
 
 pytestmark = pytest.mark.browser
@@ -74,8 +76,11 @@ def test_resident_path_kana_search_status_english(
     castle = shipped.features.loc["kunohe-castle-ruins"]
     status = choice(STATUSES, castle["status"])
     card = page.locator(".st-key-res-card-kunohe-castle-ruins")
-    assert castle["name_ja"] in card.get_by_role("heading").first.inner_text()
-    assert status.ja in card.inner_text()
+    # The count can be drawn before the cards: each check retries until its card is there.
+    expect(card.get_by_role("heading").first).to_contain_text(
+        castle["name_ja"], use_inner_text=True
+    )
+    expect(card).to_contain_text(status.ja, use_inner_text=True)
     frame.wait_for_function("() => document.querySelectorAll('[data-feature-id]').length === 2")
     assert not scrolls_sideways(page)
 
@@ -84,8 +89,9 @@ def test_resident_path_kana_search_status_english(
     _wait_count(page, 2)  # the search is kept across the switch
     card = page.locator(".st-key-res-card-kunohe-castle-ruins")
     card.get_by_role("heading", name=castle["name_en"]).wait_for()
-    assert status.en in card.inner_text()
-    assert "lang=en" in page.url and "q=" in page.url
+    expect(card).to_contain_text(status.en, use_inner_text=True)
+    expect(page).to_have_url(re.compile("lang=en"))
+    expect(page).to_have_url(re.compile("q="))
 
 
 def test_near_me_sorts_by_distance(phone: Any, shipped_app: Any) -> None:
@@ -94,7 +100,8 @@ def test_near_me_sorts_by_distance(phone: Any, shipped_app: Any) -> None:
     page.get_by_role("button", name="現在地の近くを見る").click()
     page.get_by_text("現在地から近い順に並べています。").wait_for()
     first = page.locator("[class*='st-key-res-card-'] h3").first
-    assert first.inner_text().strip() == "二戸駅"
+    # The cards may be redrawn in the new order after the notice: retry until they are.
+    expect(first).to_have_text(re.compile(r"^\s*二戸駅\s*$"), use_inner_text=True)
     # The coordinates stay in the session: never in the URL.
     assert "40.25" not in page.url and "141.28" not in page.url
 
@@ -104,7 +111,9 @@ def test_my_area_is_approximate_by_a_sourced_point(phone: Any, shipped_app: Any)
     page.goto(shipped_app.url + "/residents?area=kintaichi")
     page.wait_for_selector(MAP_IFRAME, state="attached")
     page.get_by_text("金田一温泉駅").first.wait_for()
-    assert "目安" in page.locator("[data-testid='stAlert']").first.inner_text()
+    expect(page.locator("[data-testid='stAlert']").first).to_contain_text(
+        "目安", use_inner_text=True
+    )
 
 
 def test_phone_gestures_tap_targets_and_axe(phone: Any, shipped_app: Any) -> None:
@@ -118,10 +127,10 @@ def test_phone_gestures_tap_targets_and_axe(phone: Any, shipped_app: Any) -> Non
     assert small_tap_targets(frame, ".leaflet-marker-pane") == []
     # At phone width the legend starts closed (open, it would cover the map) and opens on a tap.
     legend = frame.locator(".ninohe-legend details")
-    assert legend.evaluate("e => e.open") is False
+    expect(legend).to_have_js_property("open", False)
     frame.locator(".ninohe-legend summary").click()
-    assert legend.evaluate("e => e.open") is True
-    assert "1" in frame.locator(".ninohe-legend").inner_text()
+    expect(legend).to_have_js_property("open", True)
+    expect(frame.locator(".ninohe-legend")).to_contain_text("1", use_inner_text=True)
     assert small_tap_targets(frame, ".ninohe-legend") == []
     violations = axe_violations(page)
     assert violations == [], describe(violations)
@@ -134,6 +143,14 @@ def test_tapping_a_marker_shows_its_card(phone: Any, shipped_app: Any, shipped: 
     frame = _open(page, shipped_app.url)
     frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
     page.get_by_role("heading", name="地図で選んだ取り組み").wait_for()
+    # The card below the heading can arrive after it: wait for it, then check the order.
+    settle(
+        page,
+        "([h, n]) => { const el = document.querySelector('.stMain'); if (!el) return false;"
+        " const t = el.innerText, i = t.indexOf(h);"
+        " return i >= 0 && t.slice(i + h.length).trimStart().startsWith(n); }",
+        ["地図で選んだ取り組み", shipped.features.loc["kunohe-castle-ruins", "name_ja"]],
+    )
     main = page.locator(".stMain").inner_text()
     selected = main.split("地図で選んだ取り組み", 1)[1]
     assert selected.lstrip().startswith(shipped.features.loc["kunohe-castle-ruins", "name_ja"])
@@ -148,11 +165,14 @@ def test_hostile_names_stay_text(browser: Any, hostile_app: Any) -> None:
     try:
         frame = _open(page, hostile_app.url)
         frame.locator("[data-feature-id='xss-img']").dispatch_event("mouseover")
-        frame.wait_for_selector(".leaflet-tooltip")
-        assert "<img src=x onerror=alert(1)>" in frame.inner_text(".leaflet-tooltip")
-        assert "<img src=x onerror=alert(1)>" in page.locator(".stMain").inner_text()
-        assert page.locator(".stMain img[src='x']").count() == 0
-        assert frame.locator("img[src='x']").count() == 0
+        expect(frame.locator(".leaflet-tooltip").first).to_contain_text(
+            "<img src=x onerror=alert(1)>", use_inner_text=True
+        )
+        expect(page.locator(".stMain")).to_contain_text(
+            "<img src=x onerror=alert(1)>", use_inner_text=True
+        )
+        expect(page.locator(".stMain img[src='x']")).to_have_count(0)
+        expect(frame.locator("img[src='x']")).to_have_count(0)
         assert dialogs == []
     finally:
         context.close()

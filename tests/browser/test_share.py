@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo.catalog import load_catalog
 
-from .helpers import MAP_IFRAME, feature_ids, wait_for_count
+from .helpers import MAP_IFRAME, settle, wait_for_count, wait_for_ids
 
 pytestmark = pytest.mark.browser
 
@@ -120,9 +121,19 @@ def test_a_copied_link_restores_the_view_in_a_new_browser(
     page.get_by_text("Share and print").click()
     page.get_by_role("button", name=re.compile("Link and QR code")).click()
     page.locator("[data-testid='stCode']").first.wait_for()
+    settle(  # the link shown is the page's (same parameters, any order)
+        page,
+        "link => { const el = document.querySelector(\"[data-testid='stCode']\");"
+        " const pairs = s => [...new URL(s.trim()).searchParams].map(p => p.join('='))"
+        ".sort().join('&');"
+        " try { return !!el && pairs(el.innerText) === pairs(link); }"
+        " catch (e) { return false; } }",
+        link,
+    )
     shown = page.locator("[data-testid='stCode']").first.inner_text()
     assert parse_qs(urlparse(shown.strip()).query) == query
-    assert page.locator("[data-testid='stImage'] img").count() >= 1
+    # The QR code image can be drawn after the link: wait for (at least) one.
+    expect(page.locator("[data-testid='stImage'] img").first).to_be_attached()
 
     # A fresh browser context (no cookies, no session) opens the link.
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -134,10 +145,16 @@ def test_a_copied_link_restores_the_view_in_a_new_browser(
         wait_for_count(fresh, len(p3), total)
         _wait_drawn(fresh, len(p3))
         fframe = _frame(fresh)
-        assert sorted(feature_ids(fframe)) == p3
+        assert wait_for_ids(fframe, p3) == p3
         fframe.wait_for_function("z => window.map && window.map.getZoom() === z", arg=ZOOM)
         # Leaflet snaps the centre to whole screen pixels: compare within one pixel.
         pixel = 360 / (256 * 2**ZOOM)
+        settle(
+            fframe,
+            "([lat, lng, px]) => { const c = window.map && window.map.getCenter();"
+            " return !!c && Math.abs(c.lat - lat) <= px && Math.abs(c.lng - lng) <= px; }",
+            [CENTER[0], CENTER[1], pixel],
+        )
         center = fframe.evaluate("() => window.map.getCenter()")
         assert center["lat"] == pytest.approx(CENTER[0], abs=pixel)
         assert center["lng"] == pytest.approx(CENTER[1], abs=pixel)
@@ -147,6 +164,22 @@ def test_a_copied_link_restores_the_view_in_a_new_browser(
         # Once loaded, the restored page's own link is the same view (the centre within the
         # pixel Leaflet snapped it to).
         fresh.wait_for_function("() => new URLSearchParams(location.search).get('zoom') === '15'")
+        settle(  # and the rest of the address has caught up too
+            fresh,
+            "([want, lat, lng, px]) => { const q = new URLSearchParams(location.search);"
+            " const c = (q.get('center') || '').split(',').map(Number);"
+            " if (c.length !== 2 || !(Math.abs(c[0] - lat) <= px && Math.abs(c[1] - lng) <= px))"
+            " { return false; }"
+            " q.delete('center'); return [...q].map(p => p.join('=')).sort().join('&') === want; }",
+            [
+                "&".join(
+                    sorted(f"{k}={v}" for k, vs in query.items() if k != "center" for v in vs)
+                ),
+                CENTER[0],
+                CENTER[1],
+                pixel,
+            ],
+        )
         again = parse_qs(urlparse(fresh.evaluate("() => location.href")).query)
         lat, lng = (float(v) for v in again.pop("center")[0].split(","))
         assert lat == pytest.approx(CENTER[0], abs=pixel)

@@ -8,6 +8,7 @@ reports no serious or critical violation on any page; nothing is fetched but til
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,12 +17,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo.catalog import Catalog, load_catalog, read_layer
 from ninohe_geo.publish import build_site
 from ninohe_geo.schema import STATUSES, choice
 
 from .axe import axe_violations, describe
+from .helpers import wait_for_ids
 from .phone import DESKTOP, PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
 
 pytestmark = pytest.mark.browser
@@ -84,36 +87,37 @@ def test_residents_path(
         page.goto(site_url)
         page.wait_for_selector("[data-feature-id]")
         total = len(shipped.features)
-        assert page.locator("#f-kunohe-castle-ruins").count() == 1
+        expect(page.locator("#f-kunohe-castle-ruins")).to_have_count(1)
         assert not scrolls_sideways(page)
-        assert page.evaluate("() => document.querySelectorAll('.project').length") == total
+        expect(page.locator(".project")).to_have_count(total)
 
         page.fill("#q", "くのへ")
         page.wait_for_function(
             "() => document.querySelector('#count').textContent.startsWith('2 ')"
         )
         castle = page.locator("#f-kunohe-castle-ruins")
-        assert castle.is_visible()
-        assert page.locator("#f-ninohe-station").is_hidden()
+        expect(castle).to_be_visible()
+        expect(page.locator("#f-ninohe-station")).to_be_hidden()
         status = choice(STATUSES, shipped.features.loc["kunohe-castle-ruins", "status"])
-        assert status.ja in castle.locator(".status").inner_text()
-        drawn = page.eval_on_selector_all(
-            "[data-feature-id]", "els => els.map(e => e.getAttribute('data-feature-id')).sort()"
-        )
+        expect(castle.locator(".status")).to_contain_text(status.ja, use_inner_text=True)
+        # The map is filtered apart from the list: wait for its features, then check them.
+        drawn = wait_for_ids(page, ["kunohe-castle-phase2-works", "kunohe-castle-ruins"])
         assert drawn == ["kunohe-castle-phase2-works", "kunohe-castle-ruins"]
 
         castle.get_by_role(
             "link", name=shipped.features.loc["kunohe-castle-ruins", "name_ja"]
         ).click()
         page.wait_for_url("**/p/kunohe-castle-ruins.html")
-        assert status.ja in page.locator("#project .status").inner_text()
+        expect(page.locator("#project .status")).to_contain_text(status.ja, use_inner_text=True)
         assert not scrolls_sideways(page)
 
         page.get_by_role("link", name="English").click()
         page.wait_for_url("**/en/p/kunohe-castle-ruins.html")
-        assert page.locator("html").get_attribute("lang") == "en"
-        assert page.get_by_role("heading", level=1).inner_text() == "Kunohe Castle ruins"
-        assert status.en in page.locator("#project .status").inner_text()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            re.compile(r"^Kunohe Castle ruins$"), use_inner_text=True
+        )
+        expect(page.locator("#project .status")).to_contain_text(status.en, use_inner_text=True)
 
         page.locator("#see-on-map").click()  # back to the (English) map, the castle selected
         page.wait_for_url("**/en/index.html#f-kunohe-castle-ruins")
@@ -138,8 +142,9 @@ def test_search_in_the_browser_matches_python(
         page.wait_for_function(
             "n => document.querySelectorAll('[data-feature-id]').length === n", arg=len(expected)
         )
-        visible = page.eval_on_selector_all(
-            ".project:not([hidden])", "els => els.map(e => e.dataset.id).sort()"
+        # The list is filtered apart from the map: wait for it, then check it.
+        visible = wait_for_ids(
+            page, expected, selector=".project:not([hidden])", attribute="data-id"
         )
         assert visible == expected
     finally:
@@ -156,9 +161,9 @@ def test_phone_tap_targets_and_gestures(browser: Any, site_url: str) -> None:
         assert state == {"gesture": True, "dragging": False, "warned": True, "moved": False}
         # The legend starts closed at phone width and opens on a tap; its marks tell pillars apart.
         legend = page.locator(".ninohe-legend details")
-        assert legend.evaluate("e => e.open") is False
+        expect(legend).to_have_js_property("open", False)
         page.locator(".ninohe-legend summary").click()
-        assert legend.evaluate("e => e.open") is True
+        expect(legend).to_have_js_property("open", True)
         assert small_tap_targets(page, ".ninohe-legend") == []
         marks = page.eval_on_selector_all(
             ".ninohe-legend .ninohe-swatch-mark", "els => els.map(e => e.textContent)"
@@ -185,19 +190,20 @@ def test_my_area_and_near_me(browser: Any, site_url: str) -> None:
         page.wait_for_selector("[data-feature-id]")
         page.select_option("#area", "fukuoka")
         page.wait_for_selector("#sorted-list:not([hidden])")
-        assert (
-            page.locator("#sorted-list > li").first.get_attribute("data-id") == "ninohe-city-hall"
+        expect(page.locator("#sorted-list > li").first).to_have_attribute(
+            "data-id", "ninohe-city-hall"
         )
-        assert "二戸市役所" in page.inner_text("#note") and "目安" in page.inner_text("#note")
+        expect(page.locator("#note")).to_contain_text("二戸市役所", use_inner_text=True)
+        expect(page.locator("#note")).to_contain_text("目安", use_inner_text=True)
         page.get_by_role("button", name="現在地の近くを見る").click()
         page.wait_for_function(
             "() => document.querySelector('#note').textContent.includes('現在地から')"
         )
         first = page.locator("#sorted-list > li").first
-        assert first.get_attribute("data-id") == "ninohe-station"
-        assert first.locator(".distance dd").inner_text().endswith(" m")
+        expect(first).to_have_attribute("data-id", "ninohe-station")
+        expect(first.locator(".distance dd")).to_have_text(re.compile(" m$"), use_inner_text=True)
         last = page.locator("#sorted-list > li").last
-        assert "模式図" in last.locator(".distance dd").inner_text()
+        expect(last.locator(".distance dd")).to_contain_text("模式図", use_inner_text=True)
         page.get_by_role("button", name="並べ替えをやめる").click()
         page.wait_for_selector("#sorted-list", state="hidden")
     finally:
