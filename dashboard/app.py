@@ -1,7 +1,7 @@
 """ninohe-geo — the Streamlit app. Run: ``uv run streamlit run dashboard/app.py``.
 
-Thin: page config, static assets, the language switch, navigation. Each page is a file in
-``pages/``; the logic lives in the ``ninohe_geo`` package.
+Thin: page config, static assets, the language switch and our CSS (``app.css``), navigation.
+Each page is a file in ``pages/``; the logic lives in the ``ninohe_geo`` package.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ st.set_page_config(
 )
 web.prepare_static(str(Path(__file__).parent / "static"))
 lang = web.language_switch()
+st.html(Path(__file__).parent / "app.css")  # our styles: the selected language stands out
 
 pages = [
     st.Page(

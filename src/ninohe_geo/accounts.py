@@ -29,6 +29,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ninohe_geo.atomic import write_atomic
 from ninohe_geo.paths import data_dir
 from ninohe_geo.store.base import (
     ROLES,
@@ -38,7 +39,7 @@ from ninohe_geo.store.base import (
     StoreError,
     now_iso,
 )
-from ninohe_geo.store.file import os_errors, write_atomic
+from ninohe_geo.store.file import os_errors
 
 USERS_ENV = "NINOHE_GEO_USERS"
 USERS_FILE = "users.json"

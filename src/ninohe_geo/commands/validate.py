@@ -29,12 +29,16 @@ def register(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("path", type=Path, help="a data folder (e.g. geodata) or a .geojson file")
     p.add_argument(
-        "--boundary", type=Path, default=None,
+        "--boundary",
+        type=Path,
+        default=None,
         help="city boundary GeoJSON (N03); default: $NINOHE_GEO_BOUNDARY or "
         "../shared/reference/ninohe_boundary.geojson, else the city's bounding box",
     )
     p.add_argument(
-        "--plan", type=Path, default=None,
+        "--plan",
+        type=Path,
+        default=None,
         help="plan.yaml to check a single layer file against (default: the data folder's)",
     )
     p.set_defaults(func=run)
