@@ -33,7 +33,16 @@ from typing import Any
 import websockets
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.load import REPO, Visit, _rerun, _until_finished, free_port, rss_mb, start_server
+from bench.load import (
+    REPO,
+    Visit,
+    _rerun,
+    _until_finished,
+    free_port,
+    pillar_widget,
+    rss_mb,
+    start_server,
+)
 
 #: A drawn map: SVG features, or the canvas layer with every feature of the view decoded.
 DRAWN_JS = """([n]) => {
@@ -66,7 +75,7 @@ async def filter_changes(port: int, changes: int, timeout: float = 120.0) -> Fil
     async with websockets.connect(url, max_size=None, ping_interval=None) as ws:
         await ws.send(_rerun())
         await _until_finished(ws, visit, time.monotonic(), timeout)
-        pillar = next((k for k in visit.widgets if k.endswith("-pillar")), None)
+        pillar = pillar_widget(visit.widgets)
         if pillar is None:
             out.errors.append("policy filter not found")
             return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,12 @@ class Visit:
     filter_s: float | None = None
     error: str | None = None
     widgets: dict[str, object] = field(default_factory=dict)
+
+
+def pillar_widget(widgets: dict[str, object]) -> str | None:
+    """The policy-area filter's widget id: its key is ``pillar.<lang>`` (one widget per
+    language, ``web.widget_key``), which Streamlit ends the id with."""
+    return next((k for k in widgets if re.search(r"-pillar(\.[a-z]{2})?$", k)), None)
 
 
 def _rerun(query: str = "", widgets: list[WidgetState] | None = None) -> bytes:
@@ -108,7 +115,7 @@ async def visit(url: str, timeout: float, do_filter: bool) -> Visit:
                 v.error = "no map in the first run"
                 return v
             if do_filter:
-                pillar = next((k for k in v.widgets if k.endswith("-pillar")), None)
+                pillar = pillar_widget(v.widgets)
                 if pillar is None:
                     v.error = "policy filter not found"
                     return v

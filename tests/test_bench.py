@@ -100,3 +100,11 @@ def test_report_sections_say_missed_when_a_target_is_missed(bench_cli: ModuleTyp
     lines = report.load_section(load)
     assert any("4a" in line and "MISSED" in line for line in lines)
     assert any("4b" in line and "MISSED" in line for line in lines)
+
+
+def test_the_load_driver_finds_the_policy_filter_in_either_language() -> None:
+    load = importlib.import_module("bench.load")
+    ids = {"$$ID-8d3f-measure.ja": [], "$$ID-aea8-pillar.en": ["Policy 1"]}
+    assert load.pillar_widget(ids) == "$$ID-aea8-pillar.en"
+    assert load.pillar_widget({"$$ID-aea8-pillar": []}) == "$$ID-aea8-pillar"
+    assert load.pillar_widget({"$$ID-8d3f-measure.ja": [], "$$ID-1-pillars.ja": []}) is None
