@@ -80,14 +80,22 @@ def _seed(key: str, value: object) -> None:
 
 def language_switch() -> Lang:
     """The language control (sidebar); Japanese by default, kept in the URL as ``?lang=``."""
-    _seed("lang", parse_lang(st.query_params.get("lang", DEFAULT_LANG)))
-    st.sidebar.segmented_control(
+    if st.session_state.get("lang") not in LANGS:
+        st.session_state["lang"] = parse_lang(st.query_params.get("lang", DEFAULT_LANG))
+    chosen = st.sidebar.segmented_control(
         "Language / 言語",
         options=list(LANGS),
         format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
         key="lang",
         required=True,
     )
+    if chosen is None:
+        # On a first visit the browser can send the control back with nothing selected (seen
+        # with Streamlit 1.67 when another widget, the map, reruns the page): the control then
+        # showed no language although the page stayed Japanese. Forget the empty value and run
+        # again: the line above restores the language from the URL (or the default).
+        del st.session_state["lang"]
+        st.rerun()
     return current_lang()
 
 

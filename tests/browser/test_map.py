@@ -79,6 +79,18 @@ def test_hover_and_click_show_the_feature(page: Any, shipped_app: Any, shipped: 
         expect(details).to_contain_text(indicator.name_ja, use_inner_text=True)
 
 
+def test_the_language_switch_shows_the_language_on_a_first_visit(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    """Opening the plain address: the map's first report reruns the page (centre and zoom go
+    into the URL), and Japanese must still be the selected option after that rerun."""
+    page.goto(shipped_app.url)
+    wait_for_features(map_frame(page), len(shipped.features))
+    expect(page).to_have_url(re.compile(r"zoom="))  # the map's rerun has happened
+    expect(page.get_by_role("radio", name="日本語")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_role("radio", name="English")).to_have_attribute("aria-checked", "false")
+
+
 def test_english_switch_changes_interface_and_content(
     page: Any, shipped_app: Any, shipped: Any
 ) -> None:
