@@ -38,11 +38,11 @@ from bench.load import (
     Visit,
     _rerun,
     _until_finished,
-    free_port,
     pillar_widget,
     rss_mb,
     start_server,
 )
+from ninohe_geo.appserver import free_port
 
 #: A drawn map: SVG features, or the canvas layer with every feature of the view decoded.
 DRAWN_JS = """([n]) => {

@@ -204,7 +204,8 @@ def app_section(results: Sequence[dict[str, object]]) -> list[str]:
                 f"median; same Leaflet map; view kept): {'met' if ok else 'MISSED'}."
             )
         elif r.get("features") == 100_000:
-            drawn = r.get("browser_filter_to_drawn_median_s")
+            # Every change, not the median: the slowest one must be drawn within the target.
+            drawn = r.get("browser_filter_to_drawn_max_s")
             ok = (
                 drawn is not None
                 and float(drawn) <= DRAWN_S  # type: ignore[arg-type]
@@ -212,9 +213,11 @@ def app_section(results: Sequence[dict[str, object]]) -> list[str]:
                 and not errors
             )
             out.append(
-                f"- Target 3 (100,000 features: drawn in Chromium ≤ {DRAWN_S} s after the filter "
-                f"change, median; server peak memory < 1 GB): {'met' if ok else 'MISSED'} "
-                f"(max {_fmt(r.get('browser_filter_to_drawn_max_s'))} s)."
+                f"- Target 3 (100,000 features: drawn in Chromium ≤ {DRAWN_S} s after every "
+                f"filter change, the slowest included; server peak memory < 1 GB): "
+                f"{'met' if ok else 'MISSED'} (median "
+                f"{_fmt(r.get('browser_filter_to_drawn_median_s'))} s, max {_fmt(drawn)} s, "
+                f"peak {_fmt(r.get('rss_peak_mb'), 0)} MB)."
             )
     out.append("")
     return out

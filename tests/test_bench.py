@@ -108,3 +108,20 @@ def test_the_load_driver_finds_the_policy_filter_in_either_language() -> None:
     assert load.pillar_widget(ids) == "$$ID-aea8-pillar.en"
     assert load.pillar_widget({"$$ID-aea8-pillar": []}) == "$$ID-aea8-pillar"
     assert load.pillar_widget({"$$ID-8d3f-measure.ja": [], "$$ID-1-pillars.ja": []}) is None
+
+
+def test_target_3_is_judged_on_the_slowest_change_and_the_peak_memory() -> None:
+    report = importlib.import_module("bench.report")
+    big = {
+        "features": 100_000, "n": 100_000, "errors": [], "browser_filter_to_drawn_median_s": 0.5,
+        "browser_filter_to_drawn_max_s": 2.9, "rss_peak_mb": 900.0,
+    }  # fmt: skip
+
+    def verdict(**changes: object) -> str:
+        line = next(x for x in report.app_section([{**big, **changes}]) if "Target 3" in x)
+        return "met" if ": met" in line else "MISSED"
+
+    assert verdict() == "met"
+    assert verdict(browser_filter_to_drawn_max_s=3.4) == "MISSED"  # a fast median is not enough
+    assert verdict(rss_peak_mb=1100.0) == "MISSED"
+    assert verdict(errors=["policy filter not found"]) == "MISSED"

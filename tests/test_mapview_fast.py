@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from ninohe_geo import assets, mapview
+from ninohe_geo import assets, fastdata, lod, mapview
 from ninohe_geo.plan import Plan, load_plan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ def big(plan: Plan) -> gpd.GeoDataFrame:
         sys.path.insert(0, str(REPO))
     synthetic = importlib.import_module("bench.synthetic")
     made: gpd.GeoDataFrame = synthetic.make_frame(
-        mapview.CANVAS_THRESHOLD + 1, "mixed", plan, seed=3
+        mapview.CANVAS_THRESHOLD + 2, "mixed", plan, seed=3
     )
     return made
 
@@ -80,3 +80,34 @@ def test_the_canvas_layer_script_is_served_after_the_map_script() -> None:
 def test_only_known_drawing_functions_are_written() -> None:
     element = mapview.PlanFeatures("{}", "{}", draw="alert(1);x")
     assert element.draw == "addFeatures"
+
+
+def test_with_a_catalogue_file_a_large_view_sends_only_its_url_and_a_mask(
+    big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
+) -> None:
+    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    view = big[big.index != big.index[5]]  # one left out
+    html = _script(mapview.feature_group(view, plan, "en", selected=view.index[0], dataset=dataset))
+    ref = _payload(html, "addFastDataset")
+    assert ref["url"] == dataset.url
+    assert ref["mask"] == dataset.mask(view)
+    assert "geoms" not in ref and "addFastFeatures" not in html
+    options = ref["_options"]
+    assert options["lang"] == "en" and options["selected"] == view.index[0]  # type: ignore[index]
+    assert options["loadError"].startswith("The map data")  # type: ignore[index]
+    inline = _script(mapview.feature_group(view, plan, "en"))
+    assert len(html) * 20 < len(inline)  # a mask, not the geometry
+
+
+def test_with_a_catalogue_file_small_or_foreign_views_are_sent_inline(
+    big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
+) -> None:
+    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    small = big.iloc[: mapview.CANVAS_THRESHOLD]
+    assert "ninoheGeo.addFeatures(" in _script(
+        mapview.feature_group(small, plan, "ja", dataset=dataset)
+    )
+    foreign = big.copy()
+    foreign.index = [f"other-{i}" for i in range(len(big))]
+    html = _script(mapview.feature_group(foreign, plan, "ja", dataset=dataset))
+    assert "addFastFeatures" in html and "addFastDataset" not in html

@@ -68,7 +68,9 @@ with col_map:
             cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
         ),
         key=MAP_KEY,
-        feature_group_to_add=mapview.feature_group(view, cat.plan, lang, selected=selected),
+        feature_group_to_add=mapview.feature_group(
+            view, cat.plan, lang, selected=selected, dataset=web.map_dataset(cat)
+        ),
         # Centre and zoom too, for the URL (st_folium debounces moves by 250 ms; the rerun
         # keeps the mounted map).
         returned_objects=["last_active_drawing", "center", "zoom"],

@@ -52,7 +52,7 @@ web.sync_url(
     },
 )
 view = filters.apply(cat.features, filters.FeatureFilter(layers=sview.layers))
-group = mapview.feature_group(view, cat.plan, lang)
+group = mapview.feature_group(view, cat.plan, lang, dataset=web.map_dataset(cat))
 overlays.add_focus(group, sview, stop, total, present=True)
 st_folium(
     mapview.base_map(cat.plan, lang, basemap_id=basemap_id or "gsi-std", bounds=everything),

@@ -15,6 +15,11 @@ cache holds the geometries it has seen alive until it is cleared; it is bounded
 every geometry anyway); memory is about the size of the JSON text (≈ 100 bytes per point,
 ≈ 200–400 per line or polygon at city zooms).
 
+Where it is used now: standalone pages (the published site, print, the benchmark's HTML) and
+views that are not a subset of a published catalogue file. The app's map and presentation pages
+send a large catalogue's views as a bit mask over one static file instead
+(:mod:`ninohe_geo.fastdata`): no geometry crosses the websocket on a filter change.
+
 Only digits, ``-``, ``,`` and brackets are in a geometry's text, so the pieces are safe inside a
 ``<script>`` without escaping; names and ids still go through :func:`ninohe_geo.escape.script_json`.
 """
@@ -52,16 +57,17 @@ def cache_size() -> int:
     return sum(len(store) for store in list(_stores.values()))
 
 
-def _reduce(geoms: np.ndarray, detail: Detail) -> np.ndarray:
-    """Simplify (points untouched) and rescale so that :func:`encode_geometries` quantises to
-    ``1 / detail.scale`` degrees (it rounds to 1e-6: coordinates × scale/1e6 first)."""
+def reduce_geometries(geoms: np.ndarray, detail: Detail, rescale: bool = True) -> np.ndarray:
+    """Simplify (points untouched) and, with ``rescale``, rescale so that
+    :func:`encode_geometries` quantises to ``1 / detail.scale`` degrees (it rounds to 1e-6:
+    coordinates × scale/1e6 first)."""
     out = geoms
     if detail.tolerance_deg > 0:
         # Plain Douglas–Peucker (no topology preservation: 5× faster, and a drawing needs no
         # validity); a polygon that collapses keeps its original shape (it is drawn as a dot).
         simple = shapely.simplify(out, detail.tolerance_deg, preserve_topology=False)
         out = np.where(shapely.is_empty(simple), out, simple)
-    if detail.scale != SCALE:
+    if rescale and detail.scale != SCALE:
         factor = detail.scale / SCALE
         out = shapely.transform(out, lambda c: c * factor)
     return np.asarray(out, dtype=object)
@@ -87,7 +93,7 @@ def geometry_texts(geoms: Any, detail: Detail) -> list[str]:
     texts = [h[1] if h is not None and h[0] is g else "" for h, g in zip(hits, objs, strict=True)]
     missing = [i for i, text in enumerate(texts) if not text]
     if missing:
-        encoded = encode_geometries(_reduce(arr[missing], detail))
+        encoded = encode_geometries(reduce_geometries(arr[missing], detail))
         with _lock:
             if cache_size() + len(missing) > MAX_ENTRIES:
                 _stores.clear()
@@ -118,16 +124,3 @@ def payload_json(features: gpd.GeoDataFrame, lang: Lang, detail: Detail) -> str:
     )
     geoms = ",".join(geometry_texts(features.geometry.values, detail))
     return f'{head[:-1]},"geoms":[{geoms}]}}'
-
-
-def warm(features: gpd.GeoDataFrame, zoom: float) -> int:
-    """Encode every geometry at the level of detail of ``zoom`` now; returns how many.
-
-    Called when a catalogue is loaded, so that no visitor pays the first encoding (at 100,000
-    features several seconds): like vector tiles cut at import, the work moves to load time.
-    Views with at most ``mapview.CANVAS_THRESHOLD`` features never use the cache; the caller
-    decides whether warming is worth it.
-    """
-    from ninohe_geo import lod
-
-    return len(geometry_texts(features.geometry.values, lod.for_zoom(zoom)))

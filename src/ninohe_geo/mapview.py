@@ -26,6 +26,7 @@ from ninohe_geo.assets import STREAMLIT_STATIC_URL, offline_links
 from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, basemap
 from ninohe_geo.encoding import encode_geometries
 from ninohe_geo.escape import script_json
+from ninohe_geo.fastdata import FastDataset
 from ninohe_geo.fastpayload import payload_json
 from ninohe_geo.i18n import t
 from ninohe_geo.plan import Lang, Plan
@@ -38,6 +39,10 @@ DEFAULT_ZOOM = 11
 #: detail, see :mod:`ninohe_geo.fastpayload` and :mod:`ninohe_geo.lod`) rather than one Leaflet
 #: layer per feature. Below it every feature is an SVG element (addressable, accessible).
 CANVAS_THRESHOLD = 2000
+
+
+#: The browser functions a :class:`PlanFeatures` may call.
+DRAW_FUNCTIONS = ("addFeatures", "addFastFeatures", "addFastDataset")
 
 
 class _ScriptText(Element):
@@ -66,8 +71,9 @@ class PlanFeatures(MacroElement):
         self._name = "PlanFeatures"
         self.data = data
         self.options = options
-        #: The drawing function: ``addFeatures`` (SVG, ninohe-map.js) or ``addFastFeatures``.
-        self.draw = draw if draw in ("addFeatures", "addFastFeatures") else "addFeatures"
+        #: The drawing function: ``addFeatures`` (SVG, ninohe-map.js), ``addFastFeatures``
+        #: (canvas, inline data) or ``addFastDataset`` (canvas, a catalogue file and a mask).
+        self.draw = draw if draw in DRAW_FUNCTIONS else "addFeatures"
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the script to the figure without branca's second Jinja pass over the data.
@@ -184,6 +190,7 @@ def feature_group(
     selected: str | None = None,
     tolerance_deg: float = 0.0,
     zoom: float | None = None,
+    dataset: FastDataset | None = None,
 ) -> folium.FeatureGroup:
     """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``).
 
@@ -192,6 +199,11 @@ def feature_group(
     city — see :func:`ninohe_geo.lod.for_zoom` for the headroom kept for zooming in), encoded
     once and cached, drawn by ``ninoheGeo.addFastFeatures``. A positive ``tolerance_deg``
     overrides the simplification tolerance on either path.
+
+    With ``dataset`` (the whole catalogue as a static file, :mod:`ninohe_geo.fastdata`; the app
+    passes it for large catalogues) a large view is sent as that file's URL and a bit mask of
+    the features shown — a few kilobytes instead of the geometry — and drawn by
+    ``ninoheGeo.addFastDataset``; ``zoom`` and ``tolerance_deg`` are then the file's.
     """
     group = folium.FeatureGroup(name="plan", control=False)
     fast = len(features) > CANVAS_THRESHOLD
@@ -200,7 +212,14 @@ def feature_group(
         "looseLabel": t("loose_label", lang),
         "selected": selected,
         "canvas": fast,
+        "lang": lang,
+        "loadError": t("fast_data_error", lang),
     }
+    mask = dataset.mask(features) if fast and dataset is not None else None
+    if dataset is not None and mask is not None:
+        ref = script_json({"url": dataset.url, "mask": mask})
+        group.add_child(PlanFeatures(ref, script_json(options), draw="addFastDataset"))
+        return group
     if fast:
         detail = lod.for_zoom(DEFAULT_ZOOM if zoom is None else zoom)
         if tolerance_deg > 0:

@@ -23,6 +23,11 @@ def data_dir() -> Path:
     return Path(env) if env else REPO_ROOT / "geodata"
 
 
+def static_dir() -> Path:
+    """The Streamlit app's static folder (served at ``/app/static``; generated, not committed)."""
+    return REPO_ROOT / "dashboard" / "static"
+
+
 def reference_dir() -> Path:
     """The shared reference folder beside the checkout (``../shared/reference``)."""
     return REPO_ROOT.parent / "shared" / "reference"

@@ -16,14 +16,14 @@ from typing import Any
 
 import streamlit as st
 
-from ninohe_geo import fastpayload, filters, mapview
-from ninohe_geo.assets import install_static
+from ninohe_geo import fastdata, filters, lod, mapview
+from ninohe_geo.assets import STREAMLIT_STATIC_URL, install_static
 from ninohe_geo.basemaps import DEFAULT_BASEMAP, available_basemaps
 from ninohe_geo.catalog import Catalog, load_catalog
 from ninohe_geo.details import Details
 from ninohe_geo.escape import markdown_text
 from ninohe_geo.i18n import DEFAULT_LANG, parse_lang, t
-from ninohe_geo.paths import data_dir, layers_dir, plan_file
+from ninohe_geo.paths import data_dir, layers_dir, plan_file, static_dir
 from ninohe_geo.plan import LANGS, Lang
 from ninohe_geo.schema import STATUSES
 
@@ -52,9 +52,19 @@ def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
     del signature
     cat = load_catalog(Path(root))
-    if len(cat.features) > mapview.CANVAS_THRESHOLD:  # large: encode the map's geometry now
-        fastpayload.warm(cat.features, mapview.DEFAULT_ZOOM)
+    map_dataset(cat)  # large: write the map's geometry file now, not in a visitor's run
     return cat
+
+
+def map_dataset(cat: Catalog) -> fastdata.FastDataset | None:
+    """A large catalogue's geometry as a static file (:mod:`ninohe_geo.fastdata`), for
+    ``mapview.feature_group(dataset=…)``; None at city scale, where every feature is an SVG
+    element. Written once per catalogue (later calls are a lookup)."""
+    if len(cat.features) <= mapview.CANVAS_THRESHOLD:
+        return None
+    return fastdata.publish(
+        cat.features, static_dir(), STREAMLIT_STATIC_URL, lod.for_zoom(mapview.DEFAULT_ZOOM)
+    )
 
 
 def catalog() -> Catalog:

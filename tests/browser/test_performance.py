@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ninohe_geo import fastpayload, lod, mapview
 from ninohe_geo.assets import install_static
@@ -88,11 +89,11 @@ def _hit_point(frame: Any) -> tuple[str, dict[str, float]]:
     """A feature id and the container point where the canvas layer answers with it."""
     found: list[Any] = frame.evaluate(
         f"""() => {{ const l = {LAYER_JS};
-        for (let i = 0; i < l._data.ids.length; i++) {{
-          const id = l._data.ids[i], p = l.pointOf(id);
+        for (let i = 0; i < l._geo.ids.length; i++) {{
+          const id = l._geo.ids[i], p = l.pointOf(id);
           const size = l._map.getSize();
           if (p && p.x > 40 && p.y > 40 && p.x < size.x - 40 && p.y < size.y - 40 &&
-              l._data.ids[l.hitTest(p)] === id) {{ return [id, {{x: p.x, y: p.y}}]; }}
+              l._geo.ids[l.hitTest(p)] === id) {{ return [id, {{x: p.x, y: p.y}}]; }}
         }}
         return null; }}"""
     )
@@ -104,7 +105,7 @@ def test_large_map_tooltip_and_click_show_the_details(page: Any, big_app: AppSer
     page.goto(big_app.url)
     frame = map_frame(page)
     frame.wait_for_selector(f"canvas.ninohe-fast[data-feature-count='{BIG_N}']", state="attached")
-    assert frame.locator("[data-feature-id]").count() == 0  # no per-feature elements
+    expect(frame.locator("[data-feature-id]")).to_have_count(0)  # no per-feature elements
     # Zoom in on the middle so that features are apart, then find one to point at.
     frame.evaluate(
         "() => new Promise(r => { window.map.once('moveend', r);"
@@ -112,12 +113,12 @@ def test_large_map_tooltip_and_click_show_the_details(page: Any, big_app: AppSer
     )
     fid, point = _hit_point(frame)
     name = frame.evaluate(
-        f"id => {{ const l = {LAYER_JS}; return l._data.names[l._data.ids.indexOf(id)]; }}", fid
+        f"id => {{ const l = {LAYER_JS}; return l._names[l._geo.ids.indexOf(id)]; }}", fid
     )
     box = page.locator("iframe[title*='st_folium']").bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-    tooltip = frame.wait_for_selector(".leaflet-tooltip .ninohe-tooltip-name")
-    assert tooltip.inner_text() == name
+    tooltip = frame.locator(".leaflet-tooltip .ninohe-tooltip-name").first
+    expect(tooltip).to_have_text(re.compile(f"^{re.escape(name)}$"), use_inner_text=True)
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     page.get_by_role("heading", name=name).wait_for()
 

@@ -37,12 +37,32 @@
     return 256 * (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI));
   }
 
-  /* Flatten the encoded geometries: coordinates in zoom-0 pixels, parts, per-feature kind/bbox. */
+  /* Per-feature bounding boxes (zoom-0 pixels) and bounding-box centres. */
+  function finish(geo) {
+    var n = geo.n, coords = geo.coords, parts = geo.parts, featPart = geo.featPart;
+    var bbox = new Float64Array(4 * n);
+    for (var f = 0; f < n; f++) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (var p = parts[featPart[f]]; p < parts[featPart[f + 1]]; p++) {
+        var px = coords[2 * p], py = coords[2 * p + 1];
+        if (px < x0) { x0 = px; } if (px > x1) { x1 = px; }
+        if (py < y0) { y0 = py; } if (py > y1) { y1 = py; }
+      }
+      bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
+    }
+    geo.bbox = bbox;
+    geo.grid = null;   // built on the first hover or click (see gridOf)
+    geo.byId = null;   // id → index, built on first use (see indexOf)
+    return geo;
+  }
+
+  /* Inline data (column arrays; ninohe_geo.encoding, quantised by data.scale): coordinates in
+   * zoom-0 pixels, parts, per-feature kind/bbox. */
   function decode(data) {
     var scale = data.scale || 1e6;
     var n = data.ids.length;
     var xy = [], partStart = [], featPart = new Int32Array(n + 1);
-    var kind = new Uint8Array(n), bbox = new Float64Array(4 * n);
+    var kind = new Uint8Array(n);
     function addSeq(flat) {
       partStart.push(xy.length / 2);
       var x = 0, y = 0;
@@ -61,17 +81,80 @@
     }
     featPart[n] = partStart.length;
     partStart.push(xy.length / 2);
-    var coords = new Float64Array(xy), parts = new Int32Array(partStart);
-    for (f = 0; f < n; f++) {
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (var p = parts[featPart[f]]; p < parts[featPart[f + 1]]; p++) {
-        var px = coords[2 * p], py = coords[2 * p + 1];
-        if (px < x0) { x0 = px; } if (px > x1) { x1 = px; }
-        if (py < y0) { y0 = py; } if (py > y1) { y1 = py; }
-      }
-      bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
+    return finish({
+      n: n, coords: new Float64Array(xy), parts: new Int32Array(partStart), featPart: featPart,
+      kind: kind, ids: data.ids, names: data.names, pillars: data.pillars, loose: data.loose
+    });
+  }
+
+  /* A catalogue file (ninohe_geo.fastdata: gzip; "NGF1", JSON, typed arrays), decoded once. */
+  function parseDataset(buf) {
+    var bytes = new Uint8Array(buf);
+    if (bytes[0] !== 78 || bytes[1] !== 71 || bytes[2] !== 70 || bytes[3] !== 49) {
+      throw new Error("not a ninohe-geo data file");
     }
-    return { n: n, coords: coords, parts: parts, featPart: featPart, kind: kind, bbox: bbox };
+    var jsonLength = new DataView(buf).getUint32(4, true);
+    var meta = JSON.parse(new TextDecoder("utf-8").decode(bytes.subarray(8, 8 + jsonLength)));
+    var n = meta.n, m = meta.m, v = meta.v, scale = meta.scale, offset = 8 + jsonLength;
+    function pad() { offset += (8 - offset % 8) % 8; }
+    function u8(count) { pad(); var a = new Uint8Array(buf, offset, count); offset += count; return a; }
+    function i32(count) { pad(); var a = new Int32Array(buf, offset, count); offset += 4 * count; return a; }
+    var kind = u8(n), pillars = u8(n), loose = u8(n), featPart = i32(n + 1), parts = i32(m + 1);
+    var deltas = i32(2 * v), coords = new Float64Array(2 * v);
+    for (var s = 0; s < m; s++) {
+      var x = 0, y = 0;
+      for (var i = parts[s]; i < parts[s + 1]; i++) {
+        x += deltas[2 * i]; y += deltas[2 * i + 1];
+        coords[2 * i] = worldX(x / scale); coords[2 * i + 1] = worldY(y / scale);
+      }
+    }
+    return finish({
+      n: n, coords: coords, parts: parts, featPart: featPart, kind: kind, ids: meta.ids,
+      namesJa: meta.names_ja, namesEn: meta.names_en, pillars: pillars, loose: loose
+    });
+  }
+
+  /* Fetched and decoded catalogue files of this map's window, by URL: a filter change finds
+   * its file here and only repaints. */
+  var datasets = {};
+  function loadDataset(url) {
+    var entry = datasets[url];
+    if (!entry) {
+      entry = datasets[url] = { geo: null, promise: null };
+      entry.promise = fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+          var inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
+          return new Response(inflated).arrayBuffer();
+        })
+        .then(function (buf) { entry.geo = parseDataset(buf); return entry.geo; });
+      entry.promise.catch(function () { delete datasets[url]; });  // a later view retries
+    }
+    return entry;
+  }
+
+  /* A base64 bit mask (least significant bit first) → one byte per feature, and the count. */
+  function unpackMask(b64, n) {
+    var raw = atob(b64), out = new Uint8Array(n), count = 0;
+    for (var i = 0; i < n; i++) {
+      var bit = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1;
+      out[i] = bit; count += bit;
+    }
+    return { visible: out, count: count };
+  }
+
+  function indexOf(geo, id) {
+    if (!geo.byId) {
+      geo.byId = new Map();
+      for (var i = 0; i < geo.n; i++) { geo.byId.set(geo.ids[i], i); }
+    }
+    var f = geo.byId.get(id);
+    return f === undefined ? -1 : f;
+  }
+
+  function gridOf(geo) {
+    if (!geo.grid) { geo.grid = buildGrid(geo); }
+    return geo.grid;
   }
 
   /* Grid of zoom-12 cells → feature indexes, for hit tests. */
@@ -102,24 +185,63 @@
   var FastFeatures = L.Canvas.extend({
     options: { padding: 0.2, tolerance: 0 },
 
-    initialize: function (data, opts) {
+    /* ``geo``: decoded features (decode or parseDataset), or null until a file arrives;
+     * ``visible``: one byte per feature (1 = shown) or null for all, with its ``count``. */
+    initialize: function (geo, opts, visible, count) {
       L.Canvas.prototype.initialize.call(this, {});
-      this._data = data;
       this._opts = opts || {};
-      this._geo = decode(data);
-      this._grid = buildGrid(this._geo);
-      this._selected = this._opts.selected ? data.ids.indexOf(this._opts.selected) : -1;
-      this._buckets = this._makeBuckets();
+      this._geo = null;
       this._hover = -1;
+      this._selected = -1;
+      this._count = 0;
+      this._buckets = [];
+      if (geo) { this._setGeo(geo, visible || null, count); }
     },
 
-    /* Feature indexes grouped by (kind, pillar, loose): one canvas path each. */
+    /* The features to draw (now, or when their file has been fetched). */
+    _setGeo: function (geo, visible, count) {
+      this._geo = geo;
+      this._visible = visible;
+      this._count = visible ? count : geo.n;
+      var lang = this._opts.lang === "en" ? "en" : "ja";
+      this._names = geo.names || (lang === "en" ? geo.namesEn : geo.namesJa);
+      this._selected = this._opts.selected ? indexOf(geo, this._opts.selected) : -1;
+      if (this._selected >= 0 && !this._shown(this._selected)) { this._selected = -1; }
+      this._buckets = this._makeBuckets();
+      if (this._container) {
+        this._container.setAttribute("data-feature-count", String(this._count));
+        this._container.removeAttribute("data-error");
+      }
+      if (this._map) { this._update(); }
+    },
+
+    /* The file could not be fetched or read: say so on the map (the rest keeps working). */
+    _fail: function (err) {
+      if (window.console) { window.console.error("ninohe-geo:", err); }
+      if (this._container) { this._container.setAttribute("data-error", String(err && err.message || err)); }
+      if (this._map && !this._notice) {
+        var message = this._opts.loadError || "The map data could not be loaded.";
+        this._notice = L.control({ position: "topright" });
+        this._notice.onAdd = function () {
+          var box = L.DomUtil.create("div", "ninohe-notice ninohe-data-error");
+          box.setAttribute("role", "alert");
+          box.textContent = message;
+          return box;
+        };
+        this._notice.addTo(this._map);
+      }
+    },
+
+    _shown: function (f) { return !this._visible || this._visible[f] === 1; },
+
+    /* Shown feature indexes grouped by (kind, pillar, loose): one canvas path each. */
     _makeBuckets: function () {
-      var byKey = {}, order = [], geo = this._geo, d = this._data;
+      var byKey = {}, order = [], geo = this._geo;
       for (var f = 0; f < geo.n; f++) {
-        var key = geo.kind[f] + ":" + d.pillars[f] + ":" + (d.loose[f] ? 1 : 0);
+        if (!this._shown(f)) { continue; }
+        var key = geo.kind[f] + ":" + geo.pillars[f] + ":" + (geo.loose[f] ? 1 : 0);
         if (!byKey[key]) {
-          byKey[key] = { kind: geo.kind[f], pillar: d.pillars[f], loose: !!d.loose[f], items: [] };
+          byKey[key] = { kind: geo.kind[f], pillar: geo.pillars[f], loose: !!geo.loose[f], items: [] };
           order.push(key);
         }
         byKey[key].items.push(f);
@@ -133,12 +255,13 @@
       L.Canvas.prototype.onAdd.call(this, map);
       L.DomUtil.addClass(this._container, "ninohe-fast");
       this._container.style.pointerEvents = "none";  // the map answers mouse events
-      this._container.setAttribute("data-feature-count", String(this._geo.n));
+      if (this._geo) { this._container.setAttribute("data-feature-count", String(this._count)); }
       this._tip = L.tooltip({ direction: "top", sticky: true, offset: [0, -6] });
     },
 
     onRemove: function (map) {
       if (this._tip) { map.closeTooltip(this._tip); }
+      if (this._notice) { this._notice.remove(); this._notice = null; }
       map.getContainer().style.cursor = "";
       L.Canvas.prototype.onRemove.call(this, map);
     },
@@ -153,7 +276,9 @@
 
     getBounds: function () {
       var geo = this._geo, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      if (!geo || !this._count) { return L.latLngBounds([]); }
       for (var f = 0; f < geo.n; f++) {
+        if (!this._shown(f)) { continue; }
         x0 = Math.min(x0, geo.bbox[4 * f]); y0 = Math.min(y0, geo.bbox[4 * f + 1]);
         x1 = Math.max(x1, geo.bbox[4 * f + 2]); y1 = Math.max(y1, geo.bbox[4 * f + 3]);
       }
@@ -172,7 +297,7 @@
 
     _paint: function () {
       var map = this._map, ctx = this._ctx, b = this._bounds;
-      if (!map || !ctx || !b) { return; }
+      if (!map || !ctx || !b || !this._geo) { return; }
       var geo = this._geo, opts = this._opts, colors = opts.colors || [];
       var k = Math.pow(2, map.getZoom()), o = map.getPixelOrigin();
       var ox = o.x, oy = o.y;
@@ -182,6 +307,7 @@
       var radius = opts.radius || 6, dot = 2 / k, painted = 0;
       var inView = [];
       for (var fi = 0; fi < geo.n; fi++) {
+        if (!this._shown(fi)) { continue; }
         var qq = 4 * fi;
         if (geo.bbox[qq + 2] < vx0 || geo.bbox[qq] > vx1 || geo.bbox[qq + 3] < vy0 || geo.bbox[qq + 1] > vy1) { continue; }
         inView.push(fi);
@@ -221,7 +347,7 @@
         var s = this._selected, sk = geo.kind[s];
         if (sk === KIND_POINT) { this._pointPath(ctx, s, k, ox, oy, radius + 2); }
         else { this._shapePath(ctx, s, k, ox, oy, sk === KIND_POLYGON); }
-        this._style(ctx, sk, colors[this._data.pillars[s]], !!this._data.loose[s], true);
+        this._style(ctx, sk, colors[geo.pillars[s]], !!geo.loose[s], true);
       }
       ctx.restore();
       this._painted = painted;
@@ -243,7 +369,7 @@
         rgb[i] = [(v >> 16) & 255, (v >> 8) & 255, v & 255];
       });
       for (var j = 0; j < inView.length; j++) {
-        var f = inView[j], q = 4 * f, col = rgb[this._data.pillars[f]] || [85, 85, 85];
+        var f = inView[j], q = 4 * f, col = rgb[geo.pillars[f]] || [85, 85, 85];
         var cx = Math.round((((geo.bbox[q] + geo.bbox[q + 2]) / 2) * k - ox - b.min.x) * m);
         var cy = Math.round((((geo.bbox[q + 1] + geo.bbox[q + 3]) / 2) * k - oy - b.min.y) * m);
         for (var dy = -1; dy <= 1; dy++) {
@@ -304,19 +430,19 @@
     /* The feature under a container point (points before lines before polygons), or -1. */
     hitTest: function (containerPoint) {
       var map = this._map;
-      if (!map) { return -1; }
-      var k = Math.pow(2, map.getZoom());
+      if (!map || !this._geo) { return -1; }
+      var k = Math.pow(2, map.getZoom()), grid = gridOf(this._geo);
       var wp = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
       var wx = wp.x / k, wy = wp.y / k;
       var radius = (this._opts.radius || 6) + 2, tol = Math.max(radius, 4) / k;
       var geo = this._geo, c = geo.coords, best = -1, bestRank = 9;
       var cx0 = Math.floor((wx - tol) / CELL), cx1 = Math.floor((wx + tol) / CELL);
       var cy0 = Math.floor((wy - tol) / CELL), cy1 = Math.floor((wy + tol) / CELL);
-      var seen = new Set(), candidates = this._grid.big.slice();
+      var seen = new Set(), candidates = grid.big.slice();
       if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) <= 400) {
         for (var cx = cx0; cx <= cx1; cx++) {
           for (var cy = cy0; cy <= cy1; cy++) {
-            var list = this._grid.cells.get(cx * 65536 + cy);
+            var list = grid.cells.get(cx * 65536 + cy);
             if (list) { candidates.push.apply(candidates, list); }
           }
         }
@@ -325,7 +451,7 @@
       }
       for (var ci = 0; ci < candidates.length; ci++) {
         var f = candidates[ci], q = 4 * f;
-        if (seen.has(f)) { continue; }
+        if (seen.has(f) || !this._shown(f)) { continue; }
         seen.add(f);
         if (wx < geo.bbox[q] - tol || wx > geo.bbox[q + 2] + tol ||
             wy < geo.bbox[q + 1] - tol || wy > geo.bbox[q + 3] + tol) { continue; }
@@ -368,9 +494,9 @@
         var box = document.createElement("div"), name = document.createElement("div");
         box.className = "ninohe-tooltip";
         name.className = "ninohe-tooltip-name";
-        name.textContent = this._data.names[f];
+        name.textContent = this._names[f];
         box.appendChild(name);
-        if (this._data.loose[f]) {
+        if (this._geo.loose[f]) {
           var note = document.createElement("div");
           note.className = "ninohe-tooltip-note";
           note.textContent = this._opts.looseLabel || "";
@@ -392,7 +518,7 @@
       if (f < 0) { return; }
       this._selected = f;
       this._paint();
-      var id = this._data.ids[f], name = this._data.names[f];
+      var id = this._geo.ids[f], name = this._names[f];
       var proxy = {
         feature: { type: "Feature", properties: { id: id, n: name }, geometry: null },
         toGeoJSON: function () { return { type: "Feature", properties: { id: id, n: name }, geometry: null }; }
@@ -402,8 +528,8 @@
 
     /* For tests and tools: the container point of a feature's first vertex, by id. */
     pointOf: function (id) {
-      var f = this._data.ids.indexOf(id);
-      if (f < 0 || !this._map) { return null; }
+      var f = this._geo ? indexOf(this._geo, id) : -1;
+      if (f < 0 || !this._shown(f) || !this._map) { return null; }
       var k = Math.pow(2, this._map.getZoom()), i = this._geo.parts[this._geo.featPart[f]];
       var lp = L.point(this._geo.coords[2 * i] * k, this._geo.coords[2 * i + 1] * k).subtract(this._map.getPixelOrigin());
       return this._map.layerPointToContainerPoint(lp);
@@ -412,12 +538,32 @@
 
   /* Same signature as ninoheGeo.addFeatures: the layer is added to ``group``. */
   function addFastFeatures(group, data, opts) {
-    var layer = new FastFeatures(data, opts);
+    var layer = new FastFeatures(decode(data), opts);
+    group.addLayer(layer);
+    return layer;
+  }
+
+  /* A view of a catalogue file (ninohe_geo.fastdata): ``ref`` = {url, mask}. The file is
+   * fetched once per window; with it at hand (every filter change after the first) the layer
+   * is drawn at once, with no flash between the old view and the new. */
+  function addFastDataset(group, ref, opts) {
+    var entry = loadDataset(ref.url), layer;
+    if (entry.geo) {
+      var shown = unpackMask(ref.mask, entry.geo.n);
+      layer = new FastFeatures(entry.geo, opts, shown.visible, shown.count);
+    } else {
+      layer = new FastFeatures(null, opts);
+      entry.promise.then(function (geo) {
+        var later = unpackMask(ref.mask, geo.n);
+        layer._setGeo(geo, later.visible, later.count);
+      }, function (err) { layer._fail(err); });
+    }
     group.addLayer(layer);
     return layer;
   }
 
   window.ninoheGeo = window.ninoheGeo || {};
   window.ninoheGeo.addFastFeatures = addFastFeatures;
+  window.ninoheGeo.addFastDataset = addFastDataset;
   window.ninoheGeo.FastFeatures = FastFeatures;
 })();
