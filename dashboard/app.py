@@ -1,7 +1,7 @@
 """ninohe-geo — the Streamlit app. Run: ``uv run streamlit run dashboard/app.py``.
 
 Thin: page config, static assets, the language switch and our CSS (``app.css``), navigation.
-Each page is a file in ``pages/``; the logic lives in the ``ninohe_geo`` package.
+Each page is a file in ``views/``; the logic lives in the ``ninohe_geo`` package.
 """
 
 from __future__ import annotations
@@ -24,30 +24,30 @@ st.html(Path(__file__).parent / "app.css")  # our styles: the selected language 
 
 pages = [
     st.Page(
-        "pages/map.py",
+        "views/map.py",
         title=t("nav_map", lang),
         icon=":material/map:",
         url_path="map",
         default=True,
     ),
     st.Page(
-        "pages/plan.py", title=t("nav_plan", lang), icon=":material/account_tree:", url_path="plan"
+        "views/plan.py", title=t("nav_plan", lang), icon=":material/account_tree:", url_path="plan"
     ),
     st.Page(
-        "pages/present.py",
+        "views/present.py",
         title=t("nav_present", lang),
         icon=":material/slideshow:",
         url_path="present",
     ),
     st.Page(
-        "pages/residents.py", title=t("res_nav", lang), icon=":material/home:", url_path="residents"
+        "views/residents.py", title=t("res_nav", lang), icon=":material/home:", url_path="residents"
     ),
     st.Page(
-        "pages/import.py",
+        "views/import.py",
         title=t("io_nav_import", lang),
         icon=":material/upload_file:",
         url_path="import",
     ),
-    st.Page("pages/edit.py", title=t("nav_edit", lang), icon=":material/edit:", url_path="edit"),
+    st.Page("views/edit.py", title=t("nav_edit", lang), icon=":material/edit:", url_path="edit"),
 ]
 st.navigation(pages).run()

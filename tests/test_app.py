@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
-PAGES = ["pages/map.py", "pages/plan.py"]
+PAGES = ["views/map.py", "views/plan.py"]
 
 
 def _run(page: str, lang: str) -> AppTest:
@@ -32,10 +32,10 @@ def test_every_page_runs(page: str, lang: str, monkeypatch: pytest.MonkeyPatch) 
     assert not at.exception, at.exception
     titles = [t.value for t in at.title]
     expected = {
-        ("pages/map.py", "ja"): "二戸市総合計画マップ",
-        ("pages/map.py", "en"): "Ninohe Comprehensive Plan Map",
-        ("pages/plan.py", "ja"): "二戸市総合計画",
-        ("pages/plan.py", "en"): "Ninohe",
+        ("views/map.py", "ja"): "二戸市総合計画マップ",
+        ("views/map.py", "en"): "Ninohe Comprehensive Plan Map",
+        ("views/plan.py", "ja"): "二戸市総合計画",
+        ("views/plan.py", "en"): "Ninohe",
     }[(page, lang)]
     assert any(expected in t for t in titles), titles
 

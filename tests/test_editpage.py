@@ -36,7 +36,7 @@ def data(make_data_dir, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignor
 def _edit_page(lang: str = "ja") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
-    at.switch_page("pages/edit.py")  # straight to the editing page
+    at.switch_page("views/edit.py")  # straight to the editing page
     at.run()
     assert not at.exception, at.exception
     return at
@@ -98,7 +98,7 @@ def test_editor_enters_an_indicator_value_shown_on_the_plan_page(data: Path) -> 
     assert (value.indicator, value.year, value.value) == ("P2-I1", 2023, 1.31)
     history = open_store(data).history("indicator:P2-I1:2023")
     assert history[0].user == "sato"
-    at.switch_page("pages/plan.py")
+    at.switch_page("views/plan.py")
     at.run()
     assert not at.exception, at.exception
     text = _texts(at)

@@ -23,7 +23,7 @@ def test_import_page_runs(
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/import.py")
+    at.switch_page("views/import.py")
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == [title]

@@ -17,7 +17,7 @@ def _present(lang: str = "ja", **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/present.py")
+    at.switch_page("views/present.py")
     # The map page rewrote the URL for itself; a link to /present carries these.
     for k, v in query.items():
         at.query_params[k] = v

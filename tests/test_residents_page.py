@@ -1,4 +1,4 @@
-"""AppTest of the residents' page (dashboard/pages/residents.py): runs in both languages, on the
+"""AppTest of the residents' page (dashboard/views/residents.py): runs in both languages, on the
 shipped data and on broken data; search and area change the list."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
-PAGE = "pages/residents.py"
+PAGE = "views/residents.py"
 
 
 def _run(lang: str = "ja") -> AppTest:

@@ -1,4 +1,4 @@
-"""The sections of the editing page (``dashboard/pages/edit.py`` only calls these).
+"""The sections of the editing page (``dashboard/views/edit.py`` only calls these).
 
 Each section reads widgets, calls the store, and says what happened. Store errors are shown,
 never swallowed: a refused save says which field is wrong; a conflict shows both sides and lets

@@ -1,6 +1,6 @@
 """The residents' view as plain data: project cards in plan order, search, area, map marks.
 
-Shared by the Streamlit page (``dashboard/pages/residents.py``) and the published static site
+Shared by the Streamlit page (``dashboard/views/residents.py``) and the published static site
 (:mod:`ninohe_geo.publish`), so both say the same things in the same order. Every value is plain
 text; the page or template escapes it. What a card says comes from :mod:`ninohe_geo.details`:
 

@@ -1,6 +1,6 @@
 """Streamlit glue for community meetings: tours in the session and URL, keys, projector styling.
 
-Pages stay thin: ``dashboard/pages/present.py`` calls these helpers. The tour and stop live in
+Pages stay thin: ``dashboard/views/present.py`` calls these helpers. The tour and stop live in
 ``st.session_state`` (``tour``, ``stop``) and in the URL (``?tour=featured&stop=3``), seeded
 from the URL once per session like the map page's filters (:mod:`ninohe_geo.web`).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from ninohe_geo import share
-from ninohe_geo.i18n import DEFAULT_LANG, parse_lang, t
+from ninohe_geo.i18n import t
 from ninohe_geo.paths import data_dir
 from ninohe_geo.plan import Lang
 from ninohe_geo.tours import Tour, TourSet, clamp_stop, load_tours, tours_dir
@@ -116,21 +116,6 @@ def tour_set() -> TourSet:
     return _load(str(root), _signature(root))
 
 
-def ensure_entry(static_dir: Path) -> None:
-    """Do what ``dashboard/app.py`` does, when Streamlit ran this page without it.
-
-    Streamlit (1.67) resolves a deep link such as ``/present?tour=…`` through the ``pages/``
-    folder when the server has not yet run the entry script since it started, and then runs
-    the page alone: no static files installed, no language seeded from the URL. A link sent
-    after a meeting is exactly such a first request, so the page makes sure of both itself.
-    """
-    from ninohe_geo import web
-
-    web.prepare_static(str(static_dir))
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = parse_lang(st.query_params.get("lang", DEFAULT_LANG))
-
-
 def present_chrome() -> None:
     """Hide the sidebar and header, enlarge the type, and install the keyboard shortcuts."""
     st.html(PRESENT_CSS)
@@ -185,7 +170,7 @@ def tour_picker(tours: TourSet, lang: Lang) -> Tour | None:
         on_change=_on_tour_change,
     )
     other.button(t("present_other_lang", lang), on_click=_toggle_lang, key="present-lang")
-    back.page_link("pages/map.py", label=t("present_back", lang), icon=":material/map:")
+    back.page_link("views/map.py", label=t("present_back", lang), icon=":material/map:")
     return tours.get(chosen)
 
 

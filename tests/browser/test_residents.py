@@ -1,4 +1,4 @@
-"""The residents' page of the app (dashboard/pages/residents.py) in a real browser at phone size.
+"""The residents' page of the app (dashboard/views/residents.py) in a real browser at phone size.
 
 A resident's path: open /residents at 360×640, find 九戸城跡 by typing くのへ, read its status,
 switch to English; "near me" with a granted location; gesture handling, tap targets, no sideways

@@ -38,7 +38,7 @@ for pillar in tree.pillars:
             with cols[1]:
                 if measure.count:
                     st.page_link(
-                        "pages/map.py",
+                        "views/map.py",
                         label=t("plan_open_map", lang),
                         icon=":material/map:",
                         query_params={"measure": measure.id, "lang": lang},

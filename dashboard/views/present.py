@@ -7,8 +7,6 @@ feature group). The tour and stop are in the URL, so a link opens the same stop.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -18,7 +16,6 @@ from ninohe_geo.escape import html_text, markdown_text
 from ninohe_geo.i18n import t
 from ninohe_geo.tours import StopView, stop_view
 
-web_meeting.ensure_entry(Path(__file__).resolve().parents[1] / "static")
 lang = web.current_lang()
 cat = web.catalog()
 tours = web_meeting.tour_set()
