@@ -38,12 +38,17 @@ def test_map_works_with_every_outside_request_blocked(page: Any, shipped_app: An
             route.abort("internetdisconnected")
 
     page.context.route("**/*", block)
+    page.set_viewport_size({"width": 1280, "height": 860})  # a laptop or a projector
     page.goto(shipped_app.url)
     frame = map_frame(page)
     wait_for_features(frame, total)
     frame.wait_for_selector(".ninohe-legend")
     # Tiles are the only thing the map asks the internet for; it says so when they fail.
     frame.wait_for_selector(".ninohe-notice")
+    # The notice leaves the zoom buttons free (it once covered "+" on a normal-width map).
+    notice = frame.locator(".ninohe-notice").bounding_box()
+    zoom_in = frame.locator(".leaflet-control-zoom-in").bounding_box()
+    assert notice["x"] >= zoom_in["x"] + zoom_in["width"], (notice, zoom_in)
     assert outside, "expected tile requests to have been attempted"
     assert {urlparse(u).hostname for u in outside} <= TILE_HOSTS, outside
 
