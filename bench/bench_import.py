@@ -8,7 +8,7 @@ Standalone script (not part of the test run)::
 For each format, each run is a fresh child process (so peak memory is that import's own),
 warmed up by importing a ten-feature file of the same format first:
 read (``read_source``), prepare (mapping + every check the validator makes), write (the
-atomic, re-verified layer file). Peak memory is the child's maximum resident set size; the
+atomic, recorded store batch). Peak memory is the child's maximum resident set size; the
 baseline is the same child after importing the libraries, before reading. Times are medians of
 ``--repeat`` runs; the GeoJSON/GeoPackage ratio is from the same run. The synthetic features are
 points scattered over the city's bounding box in the project's own schema (so the "ninohe"

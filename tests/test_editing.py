@@ -58,6 +58,15 @@ def test_history_rows_newest_first_with_changed_fields(store: Store) -> None:
     assert rows[0].at.endswith(" UTC")
 
 
+def test_an_import_removal_is_labelled_and_restorable(store: Store) -> None:
+    castle = store.record("castle").feature  # type: ignore[union-attr]
+    store.save_batch(ALICE, "sample", [castle], replace=True, removed_note="import x: removed")
+    rows = history_rows(store.history("feature:station"), None, "en")
+    assert [(r.action, r.note, r.restorable) for r in rows] == [
+        ("imported", "import x: removed", True)
+    ]
+
+
 def test_conflict_rows_show_both_sides(store: Store) -> None:
     v1 = store.record("castle").feature  # type: ignore[union-attr]
     store.save(ALICE, "sample", edited(v1, name_en="A"), version_of(v1))

@@ -136,6 +136,25 @@ def test_exclude_and_repair_from_the_command_line(root: Path, capsys) -> None:  
     assert [f["id"] for f in doc["features"]] == ["test-good", "test-bowtie"]
 
 
+def test_import_is_recorded_and_replace_soft_deletes(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from ninohe_geo.store.file import FileStore
+
+    args = ["import", str(IMPORT_DATA / "ours_with_bowtie.geojson"), "--layer", "x"]
+    code, out, _ = _run([*args, "--data", str(root), "--repair"], capsys)
+    assert code == 0, out
+    assert f"imported into layer 'x' of {root}: 2 created, 0 updated, 0 removed" in out
+    code, out, _ = _run(
+        [*args, "--store", str(root), "--exclude", "test-bowtie", "--replace"], capsys
+    )
+    assert code == 0, out
+    assert "0 created, 0 updated, 1 removed, 1 unchanged" in out
+    store = FileStore(root)
+    history = store.history()
+    assert [c.action for c in history] == ["import"] * 3
+    assert all(c.user.startswith("cli:") for c in history)  # the command line's identity
+    assert [r.id for r in store.records(include_deleted=True) if r.deleted] == ["test-bowtie"]
+
+
 @pytest.mark.parametrize(
     ("fixture", "extra", "message"),
     [

@@ -1,5 +1,7 @@
 """Imports end to end (ninohe_geo.io.pipeline): the report, all-or-nothing writes, repairs,
-exclusions — and the real GSI files from the shared reference folder (integration)."""
+exclusions, the history an import leaves on every store backend (file and PostGIS: recorded,
+restorable, undoable in one step) — and the real GSI files from the shared reference folder
+(integration)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,15 @@ from pathlib import Path
 
 import pytest
 from importer_support import IMPORT_DATA, test_boundary, tree_digest
+from store_support import (  # noqa: F401 - fixtures
+    ALICE,
+    BOB,
+    backend_fixture,
+    new_feature,
+    pg_url_fixture,
+    store_fixture,
+    store_url_fixture,
+)
 
 from ninohe_geo.boundary import find_boundary
 from ninohe_geo.catalog import load_catalog
@@ -16,6 +27,7 @@ from ninohe_geo.io.mapping import mapping_by_name, parse_mapping
 from ninohe_geo.io.pipeline import prepare_import, write_import
 from ninohe_geo.repair import area_m2, offer_repair
 from ninohe_geo.schema import property_problems
+from ninohe_geo.store import Identity, PermissionDenied, Store
 
 HAZARDS_JA = (
     "洪水",
@@ -37,7 +49,7 @@ def test_clean_import_writes_an_rfc7946_layer_the_catalogue_loads(make_data_dir)
     root = make_data_dir("good")
     prepared = _prepare(IMPORT_DATA / "gsi_emergency_mini.geojson", root, "shelters")
     assert prepared.report().ok
-    target = write_import(prepared, root)
+    target = write_import(prepared, root).path
     assert target == root / "layers" / "shelters.geojson"
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert "crs" not in doc
@@ -124,7 +136,8 @@ def test_invalid_polygon_offers_a_repair_with_the_area_change(make_data_dir) -> 
     )
     with pytest.raises(ImportBlockedError):
         write_import(prepared, root)
-    target = write_import(prepared, root, repair=True)
+    target = write_import(prepared, root, repair=True).path
+    assert target is not None
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["layer"]["import"]["repaired"] == "test-bowtie"
     bowtie = next(f for f in doc["features"] if f["id"] == "test-bowtie")
@@ -336,24 +349,32 @@ def test_the_time_limit_covers_mapping_and_checks(make_data_dir) -> None:  # typ
         )
 
 
-def test_a_written_file_that_would_not_load_replaces_nothing(
+def test_a_write_that_fails_midway_replaces_nothing(
     make_data_dir,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from ninohe_geo.io import pipeline
-    from ninohe_geo.validation import Problem
+    """The layer file's replacement fails (a full disk): the old layer and history stay."""
+    import errno
+
+    from ninohe_geo.store import StoreFull
+    from ninohe_geo.store import file as file_backend
+    from ninohe_geo.store.file import FileStore
 
     root = make_data_dir()
     first = _prepare(IMPORT_DATA / "gsi_emergency_mini.geojson", root, "shelters")
-    target = write_import(first, root)
-    before = target.read_bytes()
-    again = _prepare(IMPORT_DATA / "gsi_emergency_mini.geojson", root, "shelters")
-    monkeypatch.setattr(
-        pipeline, "read_layer", lambda path, plan: (None, [], [Problem(path.name, None, "boom")])
-    )
-    with pytest.raises(ImportBlockedError, match="would not load"):
-        write_import(again, root, replace=True)
+    target = write_import(first, root).path
+    assert target is not None
+    before, history = target.read_bytes(), FileStore(root).history()
+    again = _prepare(IMPORT_DATA / "ours_with_bowtie.geojson", root, "shelters")
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(file_backend, "write_atomic", full)
+    with pytest.raises(StoreFull, match="nothing was changed"):
+        write_import(again, root, replace=True, exclude=["test-bowtie"])
     assert target.read_bytes() == before
+    assert FileStore(root).history() == history
     assert sorted(p.name for p in target.parent.iterdir()) == ["shelters.geojson"]
 
 
@@ -373,3 +394,138 @@ def test_the_app_path_refuses_anyone_but_an_editor(make_data_dir, actor: tuple[s
     assert tree_digest(root) == before
     write_import(prepared, root, actor=Identity("sato", "editor"))
     assert (root / "layers" / "imported.geojson").exists()
+
+
+# --- through the store, on every backend (issue #6) --------------------------------------------
+
+
+def _ours(tmp_path: Path, name: str, *features: dict) -> Path:
+    """A file in our own schema (the ``ninohe`` mapping) holding ``features``."""
+    path = tmp_path / f"{name}.geojson"
+    doc = {"type": "FeatureCollection", "features": list(features)}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _import(store: Store, path: Path, who: Identity, replace: bool = False):  # type: ignore[no-untyped-def]
+    prepared = prepare_import(path, "plans", boundary=test_boundary(), store=store)
+    return write_import(prepared, actor=who, replace=replace, store=store)
+
+
+def _v1(tmp_path: Path) -> Path:
+    return _ours(tmp_path, "v1", *(new_feature(id=i) for i in ("p-a", "p-b", "p-c")))
+
+
+def _v2(tmp_path: Path) -> Path:
+    """p-a as in v1, p-b changed, p-c gone, p-d new."""
+    return _ours(
+        tmp_path,
+        "v2",
+        new_feature(id="p-a"),
+        new_feature(id="p-b", status="done"),
+        new_feature(id="p-d"),
+    )
+
+
+def _live(store: Store, layer: str = "plans") -> list[str]:
+    return sorted(r.id for r in store.records() if r.layer == layer)
+
+
+def test_an_import_is_recorded_feature_by_feature(store: Store, tmp_path: Path) -> None:
+    prepared = prepare_import(_v1(tmp_path), "plans", boundary=test_boundary(), store=store)
+    assert prepared.existing_features is None
+    result = write_import(prepared, actor=ALICE, store=store)
+    assert (result.batch.created, result.batch.changed, result.location) == (3, 3, store.location)
+    changes = [c for c in store.history() if c.batch == result.batch.batch]
+    assert [c.key for c in changes] == ["feature:p-a", "feature:p-b", "feature:p-c"]
+    for change in changes:
+        assert (change.action, change.user, change.before) == ("import", "alice", None)
+        assert change.note == "import v1.geojson (geojson, mapping ninohe)"
+        assert store.record(change.key.removeprefix("feature:")).feature == change.after  # type: ignore[union-attr]
+    meta = store.layers()["plans"]
+    assert meta["title_ja"] == "取り込んだレイヤ"
+    assert (meta["import"]["file"], meta["import"]["mapping"]) == ("v1.geojson", "ninohe")
+    # Each imported feature is restorable like an edit: deleted, then restored from its entry.
+    b = store.record("p-b")
+    assert b is not None
+    store.delete(BOB, "p-b", b.version)
+    store.restore(BOB, changes[1].seq)
+    assert store.record("p-b") == b
+
+
+def test_replace_records_changes_and_soft_deletes_what_the_file_lacks(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, _v1(tmp_path), ALICE)
+    old_b, old_c = store.record("p-b"), store.record("p-c")
+    assert old_b is not None and old_c is not None
+    prepared = prepare_import(_v2(tmp_path), "plans", boundary=test_boundary(), store=store)
+    assert prepared.existing_features == 3
+    with pytest.raises(ImportFileError, match="pass --replace"):
+        write_import(prepared, actor=BOB, store=store)
+    result = write_import(prepared, actor=BOB, replace=True, store=store)
+    b = result.batch
+    assert (b.created, b.updated, b.deleted, b.unchanged) == (1, 1, 1, 1)
+    assert _live(store) == ["p-a", "p-b", "p-d"]
+    entries = {c.key: c for c in store.history() if c.batch == b.batch}
+    assert sorted(entries) == ["feature:p-b", "feature:p-c", "feature:p-d"]  # p-a unchanged
+    changed = entries["feature:p-b"]
+    assert changed.before == old_b.feature and changed.after["properties"]["status"] == "done"  # type: ignore[index]
+    removed = entries["feature:p-c"]
+    assert (removed.user, removed.before, removed.after) == ("bob", old_c.feature, None)
+    assert removed.note.endswith("not in the file, removed (replace)")
+    assert [r.id for r in store.records(include_deleted=True) if r.deleted] == ["p-c"]
+    assert store.layers()["plans"]["import"]["file"] == "v2.geojson"
+    # The removed feature is restorable: restoring its removal brings it back as it was.
+    store.restore(ALICE, removed.seq)
+    assert store.record("p-c") == old_c
+
+
+def test_undo_takes_the_whole_import_back(store: Store, tmp_path: Path) -> None:
+    sample = store.records()
+    _import(store, _v1(tmp_path), ALICE)
+    after_v1 = sorted(store.records(), key=lambda r: r.id)
+    _import(store, _v2(tmp_path), ALICE, replace=True)
+    store.undo_last(ALICE)  # the replace, as one step: p-b back, p-c back, p-d gone
+    assert sorted(store.records(), key=lambda r: r.id) == after_v1
+    store.undo_last(ALICE)  # the first import: the layer is empty again
+    assert _live(store) == []
+    assert store.records() == sample
+
+
+def test_a_blocked_import_changes_nothing(store: Store) -> None:
+    before, revision = store.snapshot(), store.revision()
+    blocked = prepare_import(
+        IMPORT_DATA / "ours_with_errors.geojson", "x", boundary=test_boundary(), store=store
+    )
+    with pytest.raises(ImportBlockedError, match="nothing was written"):
+        write_import(blocked, actor=ALICE, store=store)
+    # An existing layer is replaced only when asked.
+    existing = prepare_import(
+        IMPORT_DATA / "gsi_emergency_mini.geojson", "sample", boundary=test_boundary(), store=store
+    )
+    assert existing.existing_features == 4
+    with pytest.raises(ImportFileError, match="pass --replace"):
+        write_import(existing, actor=ALICE, store=store)
+    assert store.snapshot() == before
+    assert store.revision() == revision
+
+
+def test_duplicates_are_found_in_the_store(store: Store, tmp_path: Path) -> None:
+    path = _ours(tmp_path, "dup", new_feature(id="castle"))
+    prepared = prepare_import(path, "plans", boundary=test_boundary(), store=store)
+    assert {p.message for p in prepared.report().errors} == {
+        "duplicate id: already used in layer 'sample'"
+    }
+
+
+@pytest.mark.parametrize(
+    "actor", [Identity.anonymous(), Identity("visitor", "viewer")], ids=["anon", "viewer"]
+)
+def test_every_backend_refuses_anyone_but_an_editor(
+    store: Store, tmp_path: Path, actor: Identity
+) -> None:
+    before = store.snapshot()
+    with pytest.raises(PermissionDenied, match="sign in as an editor"):
+        _import(store, _v1(tmp_path), actor)
+    assert store.snapshot() == before

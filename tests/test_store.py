@@ -1,5 +1,6 @@
 """The storage interface, run against every backend (file and PostGIS): saves, versions,
-conflicts, history, restore, undo, soft delete, indicator values, roles, copying."""
+conflicts, history, restore, undo, soft delete, batches (imports), indicator values, roles,
+copying."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from ninohe_geo.store import (
     InvalidFeature,
     NotFound,
     PermissionDenied,
+    Record,
     Store,
     copy_store,
     open_store,
@@ -222,6 +224,7 @@ WRITES: dict[str, Callable[[Store, Identity], object]] = {
         who, IndicatorValue("P2-I1", 2017, 1.5, "", "source")
     ),
     "replace_all": lambda s, who: s.replace_all(who, s.snapshot()),
+    "save_batch": lambda s, who: s.save_batch(who, "sample", [new_feature()], replace=True),
 }
 
 
@@ -357,3 +360,162 @@ def test_concurrent_editors_lose_nothing(store_url: str) -> None:
         for prev, nxt in itertools.pairwise(mine):
             assert nxt.before == prev.after
         assert s.record(fid).feature == mine[-1].after  # type: ignore[union-attr]
+
+
+# --- batches (imports): one atomic write, one history entry per feature, one undo step -------
+
+
+def _ids(store: Store, layer: str = "sample") -> list[str]:
+    return [r.id for r in store.records() if r.layer == layer]
+
+
+def test_batch_records_every_feature_under_one_batch(store: Store) -> None:
+    castle = _castle(store)
+    changed = edited(castle, status="done")
+    station = store.record("station").feature  # type: ignore[union-attr]
+    result = store.save_batch(
+        ALICE,
+        "sample",
+        [changed, station, new_feature()],
+        replace=True,
+        meta={"id": "sample", "title_ja": "取り込み"},
+        note="import x.geojson",
+        removed_note="import x.geojson: not in the file",
+    )
+    assert (result.created, result.updated, result.deleted, result.unchanged) == (1, 1, 2, 1)
+    assert _ids(store) == ["castle", "station", "ninohe-city-hall-test"]
+    assert store.layers()["sample"]["title_ja"] == "取り込み"
+    batch = [c for c in store.history() if c.batch == result.batch]
+    assert len(batch) == result.changed == 4
+    assert {c.action for c in batch} == {"import"} and {c.user for c in batch} == {"alice"}
+    by_key = {c.key: c for c in batch}
+    assert (by_key["feature:castle"].before, by_key["feature:castle"].after) == (castle, changed)
+    assert by_key["feature:ninohe-city-hall-test"].before is None
+    removed = by_key["feature:urushi-area"]
+    assert removed.after is None and removed.note == "import x.geojson: not in the file"
+    assert "feature:station" not in by_key  # unchanged: nothing recorded
+    # A feature the import removed is soft-deleted, and restoring its removal brings it back.
+    deleted = sorted(r.id for r in store.records(include_deleted=True) if r.deleted)
+    assert deleted == ["bus-route", "urushi-area"]
+    store.restore(BOB, removed.seq)
+    assert store.record("urushi-area") == Record("sample", removed.before)  # type: ignore[arg-type]
+
+
+def test_undo_takes_a_whole_batch_back(store: Store) -> None:
+    start = store.records()
+    castle = _castle(store)
+    store.save_batch(ALICE, "sample", [edited(castle, status="done"), new_feature()], replace=True)
+    undone = store.undo_last(ALICE)
+    assert undone.action == "import"
+    assert sorted(store.records(), key=lambda r: r.id) == sorted(start, key=lambda r: r.id)
+    undos = [c for c in store.history() if c.action == "undo"]
+    assert len(undos) == 5 and len({c.batch for c in undos}) == 1 and undos[0].batch
+    with pytest.raises(NotFound):
+        store.undo_last(ALICE)  # the batch is undone: nothing else of Alice's
+
+
+def test_undo_of_a_batch_refuses_if_one_feature_changed_since(store: Store) -> None:
+    castle = _castle(store)
+    store.save_batch(ALICE, "sample", [edited(castle, status="done"), new_feature()])
+    now = _castle(store)
+    store.save(BOB, "sample", edited(now, name_en="Bob's"), version_of(now))
+    before = store.snapshot()
+    with pytest.raises(ConflictError):
+        store.undo_last(ALICE)
+    assert store.snapshot() == before  # all or nothing: the new feature stays too
+
+
+@pytest.mark.parametrize(
+    ("layer", "features", "error"),
+    [
+        ("other", lambda s: [new_feature(), _castle(s)], "moving it"),
+        ("sample", lambda s: [new_feature(), broken_feature()], "not valid"),
+        ("sample", lambda s: [new_feature(), new_feature()], "twice"),
+        ("../x", lambda s: [new_feature()], "lower-case slug"),
+    ],
+    ids=["other-layer", "invalid", "twice", "bad-layer"],
+)
+def test_a_refused_batch_writes_nothing(
+    store: Store, layer: str, features: Callable[[Store], list[dict]], error: str
+) -> None:
+    batch = features(store)
+    before, revision = store.snapshot(), store.revision()
+    with pytest.raises(InvalidFeature, match=error):
+        store.save_batch(ALICE, layer, batch)
+    assert store.snapshot() == before
+    assert store.revision() == revision
+
+
+def test_a_batch_failing_midway_leaves_the_old_state(
+    store: Store, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import psycopg
+
+    from ninohe_geo.store import StoreUnavailable
+    from ninohe_geo.store import file as file_backend
+    from ninohe_geo.store.postgis import PostGISStore
+
+    def fail(*args: object, **kwargs: object) -> None:
+        if backend == "file":  # the layer file's replacement fails after the history append
+            raise OSError(errno.ENOSPC, "No space left on device")
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    if backend == "file":
+        monkeypatch.setattr(file_backend, "write_atomic", fail)
+    else:  # the features are written; the history insert fails inside the transaction
+        monkeypatch.setattr(PostGISStore, "_history_rows", fail)
+    castle = _castle(store)
+    before = store.snapshot()
+    with pytest.raises(StoreUnavailable):
+        store.save_batch(ALICE, "sample", [edited(castle, status="done"), new_feature()])
+    monkeypatch.undo()
+    assert store.snapshot() == before
+    store.save(ALICE, "sample", new_feature(), None)  # and the store still works
+    assert [c.action for c in store.history()] == ["create"]
+
+
+def test_copy_keeps_batches(store_url: str, backend: str, tmp_path: Path, pg_url: str) -> None:
+    src = open_store(store_url)
+    castle = _castle(src)
+    src.save_batch(ALICE, "sample", [edited(castle, status="done"), new_feature()], replace=True)
+    other = pg_url if backend == "file" else str(tmp_path / "copy")
+    copy_store(store_url, other)
+    copied = open_store(other)
+    assert copied.snapshot().history == src.snapshot().history
+    assert {c.batch for c in copied.history()} != {""}
+    # The copy still knows the batch: undoing it there takes the whole import back.
+    copied.undo_last(ALICE)
+    assert sorted(_ids(copied)) == ["bus-route", "castle", "station", "urushi-area"]
+    assert _castle(copied) == castle
+
+
+def test_file_store_recovers_a_batch_cut_short_by_a_crash(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    """The history lines of a batch are written, the layer file is not (a kill -9 between
+    steps 2 and 3): readers ignore the batch, and the next write aborts all of it."""
+    root = make_data_dir("good")
+    s = FileStore(root)
+    before = s.snapshot()
+    lines = [
+        {
+            "seq": n,
+            "key": f"feature:f{n}",
+            "action": "import",
+            "user": "alice",
+            "at": "2026-11-27T00:00:00+00:00",
+            "layer": "sample",
+            "before": None,
+            "after": new_feature(id=f"f{n}"),
+            "note": "",
+            "batch": "b1",
+        }
+        for n in (1, 2, 3)
+    ]
+    s.history_path.parent.mkdir(parents=True, exist_ok=True)
+    s.history_path.write_text("".join(json.dumps(e) + "\n" for e in lines), encoding="utf-8")
+    assert s.snapshot() == before
+    s.save(ALICE, "sample", new_feature(), None)
+    tail = s.history_path.read_text(encoding="utf-8").splitlines()[3:6]
+    assert [json.loads(line) for line in tail] == [{"abort": 1}, {"abort": 2}, {"abort": 3}]
+    assert [c.seq for c in s.history()] == [4]

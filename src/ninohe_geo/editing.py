@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, dict[Lang, str]] = {
     "delete": {"ja": "削除", "en": "deleted"},
     "restore": {"ja": "復元", "en": "restored"},
     "undo": {"ja": "取り消し", "en": "undone"},
+    "import": {"ja": "取り込み", "en": "imported"},
 }
 
 
@@ -101,7 +102,9 @@ def history_rows(
                 action=ACTION_LABELS.get(c.action, {"ja": c.action, "en": c.action})[lang],
                 note=c.note,
                 fields=", ".join(d[0] for d in diff),
-                restorable=version_of(c.after) != version_of(current),
+                # A deletion of a feature still deleted restores what it removed (Store.restore).
+                restorable=version_of(c.after) != version_of(current)
+                or (c.after is None and current is None and c.before is not None),
             )
         )
     return rows

@@ -3,9 +3,11 @@
 The page stays thin (it calls :func:`import_page`); the work is :mod:`ninohe_geo.io.pipeline`.
 An upload is written, only while it is read, into a temporary folder that is removed right
 after, under a fixed name (``upload`` plus a sanitised suffix) — the uploaded name is only
-shown, never used as a path — and is read only by the safe readers. Writes go to the data
-folder in use (:func:`ninohe_geo.paths.data_dir`), and only when a signed-in editor presses
-accept and nothing blocks (the role is checked again by the write itself).
+shown, never used as a path — and is read only by the safe readers. Imports are checked
+against, and written into, the store the app uses (:func:`ninohe_geo.webedit.app_store`: the data
+folder or PostgreSQL), only when a signed-in editor presses accept and nothing blocks (the role
+is checked again by the store itself). The write is one recorded batch: the page says so and
+points to the Edit page, where the import can be undone in one step or each feature restored.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from ninohe_geo.i18n import t
 from ninohe_geo.io.formats import FORMATS
 from ninohe_geo.io.mapping import parse_mapping
 from ninohe_geo.io.pipeline import ImportPlan, prepare_import, write_import
-from ninohe_geo.paths import data_dir
 from ninohe_geo.plan import Lang
 
 UPLOAD_TYPES = sorted({ext.lstrip(".") for f in FORMATS for ext in f.extensions} | {"zip"})
@@ -89,7 +90,12 @@ def _prepare(data: bytes, name: str, layer: str, crs: str, mapping_text: str | N
     with tempfile.TemporaryDirectory(prefix="ninohe-upload-") as tmp:
         path = save_upload(Path(tmp), name, data)
         prepared = prepare_import(
-            path, layer, mapping=mapping, crs=crs or None, data_root=data_dir(), display_name=name
+            path,
+            layer,
+            mapping=mapping,
+            crs=crs or None,
+            display_name=name,
+            store=webedit.app_store(),
         )
     st.session_state["io_prepared"] = (key, prepared)
     return prepared
@@ -176,10 +182,6 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
             t("io_replace", lang, layer=prepared.layer, count=prepared.existing_features),
             key="io_replace",
         )
-    if webedit.is_database():
-        # The map reads a database store then; a layer file written here would not show.
-        st.warning(t("io_database_store", lang))
-        return
     if not webedit.identity().can_edit:
         st.info(t("io_sign_in", lang))
     who = webedit.sign_in_panel(lang)  # who is signed in (with sign-out), or the sign-in form
@@ -190,10 +192,28 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
     )
     if st.button(t("io_accept", lang), type="primary", disabled=blocked, key="io_accept"):
         try:
-            # The role is checked again by write_import itself (server side), not only here.
-            write_import(prepared, data_dir(), exclude, repair, replace, actor=webedit.identity())
+            # The role is checked again by the store itself (server side), not only here.
+            result = write_import(
+                prepared,
+                exclude=exclude,
+                repair=repair,
+                replace=replace,
+                actor=webedit.identity(),
+                store=webedit.app_store(),
+            )
         except NinoheGeoError as exc:
             st.error(markdown_text(str(exc)))
             return
         st.session_state.pop("io_prepared", None)
         st.success(t("io_written", lang, layer=prepared.layer, count=len(prepared.kept(exclude))))
+        batch = result.batch
+        st.info(
+            t(
+                "io_recorded",
+                lang,
+                created=batch.created,
+                updated=batch.updated,
+                deleted=batch.deleted,
+                unchanged=batch.unchanged,
+            )
+        )

@@ -1,6 +1,6 @@
 """Importing in a real browser: upload the real GSI file on the import page (app on a temporary
-data folder), see the report and the preview, accept, and find the shelters with their hazard
-types on the map page."""
+data folder), see the report and the preview, accept, see that the import is recorded (and
+where to undo it), and find the shelters with their hazard types on the map page."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ import json
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from store_support import pg_base_url, with_schema
 
 from ninohe_geo import paths
 from ninohe_geo.accounts import AccountStore
-from ninohe_geo.store import Identity
+from ninohe_geo.store import Identity, open_store
+from ninohe_geo.store.file import FileStore
+from ninohe_geo.store.postgis import PostGISStore
 
 from .conftest import AppServer, start_app
 from .helpers import MAP_IFRAME, feature_ids
@@ -105,7 +109,17 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     )
     accept.click()
     page.get_by_text("レイヤ「gsi-emergency-032131」に 78 件を取り込みました").wait_for()
+    page.get_by_text(
+        "変更履歴に記録しました（追加 78 件・更新 0 件・削除 0 件・変更なし 0 件）"
+    ).wait_for()
+    expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
+        "「自分の直前の変更を取り消す」で一度に元に戻せます", use_inner_text=True
+    )
     assert len(json.loads(layer_file.read_text(encoding="utf-8"))["features"]) == 78
+    # Every feature is in the history: who, the import, one batch (undone as one step).
+    history = FileStore(import_app.data_dir).history()
+    assert len(history) == 78 and len({c.batch for c in history}) == 1
+    assert {(c.user, c.action) for c in history} == {("sato", "import")}
     # The repository's own data was not touched.
     assert sorted(p.name for p in (REPO / "geodata" / "layers").iterdir()) == repo_layers
 
@@ -168,3 +182,54 @@ def test_the_planner_edits_the_mapping_and_the_report_follows(
     page.get_by_text("OK: public_facilities_new.csv: 2 feature(s) checked, 0 error(s)").wait_for()
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
     frame.wait_for_function("() => document.querySelectorAll('[data-feature-id]').length === 2")
+
+
+def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
+    page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the data in PostgreSQL the page imports too: into the database (no layer file),
+    recorded as the signed-in editor's batch, and the map (read from the database) shows it."""
+    url = with_schema(pg_base_url(), f"t_{uuid.uuid4().hex[:12]}")
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "geodata", root, ignore=shutil.ignore_patterns("users.json", "history"))
+    AccountStore(root / "users.json").add(Identity("setup", "admin"), "sato", "editor", PASSWORD)
+    store = open_store(url)
+    store.replace_all(Identity("setup", "admin"), FileStore(root).snapshot())
+    monkeypatch.setenv("NINOHE_GEO_STORE", url)
+    server = start_app(root, tmp_path / "streamlit.log")
+    try:
+        page.goto(f"{server.url}/import")
+        page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+        page.locator("input[type='file']").set_input_files(
+            str(REPO / "tests" / "data" / "import" / "gsi_emergency_mini.geojson")
+        )
+        page.get_by_text(
+            "OK: gsi_emergency_mini.geojson: 2 feature(s) checked, 0 error(s)"
+        ).wait_for()
+        page.get_by_label("アカウント名").fill("sato")
+        page.get_by_label("パスワード").fill(PASSWORD)
+        page.get_by_role("button", name="サインイン").click()
+        page.get_by_text("sato（editor）としてサインイン中").wait_for()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('button')].some("
+            "b => b.innerText.trim() === '取り込む' && !b.disabled)"
+        )
+        page.get_by_role("button", name="取り込む").click()
+        page.get_by_text("レイヤ「gsi-emergency-mini」に 2 件を取り込みました").wait_for()
+        page.get_by_text("変更履歴に記録しました（追加 2 件").wait_for()
+        assert not (root / "layers" / "gsi-emergency-mini.geojson").exists()
+        history = store.history()
+        assert [(c.user, c.action, c.layer) for c in history] == [
+            ("sato", "import", "gsi-emergency-mini")
+        ] * 2
+        assert len({c.batch for c in history}) == 1
+        page.goto(server.url)
+        frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+        frame.locator("[data-feature-id='gsi-e0321300001202']").wait_for(state="attached")
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except Exception:
+            server.process.kill()
+        PostGISStore(url).drop()

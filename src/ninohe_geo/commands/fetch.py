@@ -16,10 +16,10 @@ def run(args: argparse.Namespace) -> int:
     from ninohe_geo.io.fetch import fetch_to_temp, new_temp_dir, source_by_name
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
     from ninohe_geo.io.pipeline import prepare_import, write_import
-    from ninohe_geo.paths import data_dir
+    from ninohe_geo.store import open_store
 
     source = source_by_name(args.source)
-    root = args.data or data_dir()
+    store = open_store(args.data)
     layer = args.layer or source.layer
     with new_temp_dir() as tmp:
         path, provenance = fetch_to_temp(source, args.url, Path(tmp))
@@ -31,9 +31,9 @@ def run(args: argparse.Namespace) -> int:
             path,
             layer,
             mapping=mapping,
-            data_root=root,
             boundary=find_boundary(args.boundary),
             display_name=path.name,
+            store=store,
         )
         if not print_plan(prepared, args.exclude, False):
             print("nothing was written: fix the errors or --exclude ID")
@@ -41,8 +41,14 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("dry run: nothing was written")
             return 0
-        target = write_import(prepared, root, args.exclude, False, args.replace, provenance)
-    print(f"wrote {target} (attribution: {provenance['attribution']})")
+        result = write_import(
+            prepared,
+            exclude=args.exclude,
+            replace=args.replace,
+            provenance=provenance,
+            store=store,
+        )
+    print(f"{result.describe()} (attribution: {provenance['attribution']})")
     return 0
 
 
@@ -59,7 +65,9 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", default=None, help="mapping YAML file (default: the source's)")
     p.add_argument("--dry-run", action="store_true", help="download and report; write nothing")
     p.add_argument("--exclude", action="append", default=[], metavar="ID")
-    p.add_argument("--replace", action="store_true", help="replace an existing layer file")
-    p.add_argument("--data", type=Path, default=None, help="data folder")
+    p.add_argument("--replace", action="store_true", help="replace an existing layer (recorded)")
+    p.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the configured store)"
+    )
     p.add_argument("--boundary", type=Path, default=None, help="city boundary GeoJSON (N03)")
     p.set_defaults(func=run)

@@ -3,6 +3,10 @@
 Prints the same per-feature report as ``ninohe-geo validate``. Exit codes: 0 written (or a dry
 run without errors), 1 errors block the import (nothing written), 2 the file cannot be read at
 all (unsafe, unsupported, wrong CRS …; nothing written).
+
+The import goes into the store in use (``--store``, else ``--data``, else the configured one:
+``$NINOHE_GEO_STORE``, secrets, the data folder) as one recorded batch, written as
+``cli:<os user>`` (see :func:`ninohe_geo.io.pipeline.local_identity`).
 """
 
 from __future__ import annotations
@@ -31,21 +35,21 @@ def run(args: argparse.Namespace) -> int:
     from ninohe_geo.boundary import find_boundary
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
     from ninohe_geo.io.pipeline import prepare_import, write_import
-    from ninohe_geo.paths import data_dir
+    from ninohe_geo.store import open_store
 
     mapping = None
     if args.mapping:
         candidate = Path(args.mapping)
         mapping = load_mapping(candidate) if candidate.exists() else mapping_by_name(args.mapping)
-    root = args.data or data_dir()
+    store = open_store(args.store or args.data)
     prepared = prepare_import(
         args.file,
         args.layer,
         fmt=args.format,
         mapping=mapping,
         crs=args.crs,
-        data_root=root,
         boundary=find_boundary(args.boundary),
+        store=store,
     )
     ok = print_plan(prepared, args.exclude, args.repair)
     if not ok:
@@ -54,8 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing was written")
         return 0
-    target = write_import(prepared, root, args.exclude, args.repair, args.replace)
-    print(f"wrote {target}")
+    result = write_import(
+        prepared, exclude=args.exclude, repair=args.repair, replace=args.replace, store=store
+    )
+    print(result.describe())
     return 0
 
 
@@ -88,12 +94,21 @@ def register(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept the offered repair of invalid polygons (area change reported)",
     )
-    p.add_argument("--replace", action="store_true", help="replace an existing layer file")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing layer: changed features are overwritten and those the file "
+        "lacks soft-deleted, all recorded in the history (restorable, undoable)",
+    )
     p.add_argument(
         "--data",
         type=Path,
         default=None,
-        help="data folder (default: $NINOHE_GEO_DATA or geodata/)",
+        help="data folder (default: the configured store: $NINOHE_GEO_STORE, secrets, "
+        "$NINOHE_GEO_DATA or geodata/)",
+    )
+    p.add_argument(
+        "--store", default=None, help="a data folder or postgresql:// URL (overrides --data)"
     )
     p.add_argument("--boundary", type=Path, default=None, help="city boundary GeoJSON (N03)")
     p.set_defaults(func=run)

@@ -1,15 +1,19 @@
-"""An import, start to finish: read → map → check → (accept) write.
+"""An import, start to finish: read → map → check → (accept) write through the store.
 
 :func:`prepare_import` reads the file through the safe readers, maps its fields, and checks
 every feature exactly as the catalogue and ``ninohe-geo validate`` do (schema, measure,
 geometry, RFC 7946, boundary, duplicate ids — also against the other layers already in the
-data folder). It writes nothing. The :class:`ImportPlan` it returns is what the CLI prints and
+store). It writes nothing. The :class:`ImportPlan` it returns is what the CLI prints and
 the import page shows: per-feature problems, repairs on offer, and a preview table.
 
 :func:`write_import` is the only step that writes, and it is all-or-nothing: while any error is
 neither fixed (in the source or the mapping), repaired (``repair=True`` for invalid geometry)
-nor excluded (``exclude``), it raises :class:`ImportBlockedError` and ``geodata/`` is untouched.
-The file written is re-read with the catalogue's own loader before it replaces anything.
+nor excluded (``exclude``), it raises :class:`ImportBlockedError` and the store is untouched.
+Otherwise it hands every feature to :meth:`~ninohe_geo.store.Store.save_batch` of the store in
+use (the data folder or PostgreSQL): one atomic write, which checks every feature again and
+records each created, replaced or (``replace=True``) removed feature in the history — who, when,
+before, after — under one batch id, so the whole import can be undone in one step
+(:meth:`~ninohe_geo.store.Store.undo_last`) and each feature restored on its own.
 """
 
 from __future__ import annotations
@@ -25,24 +29,25 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ninohe_geo.boundary import Boundary, find_boundary
-from ninohe_geo.catalog import features_frame, load_catalog, read_layer
+from ninohe_geo.catalog import features_frame
 from ninohe_geo.io.errors import ImportBlockedError, ImportFileError
 from ninohe_geo.io.formats import read_source
-from ninohe_geo.io.layerfile import (
-    document_bytes,
-    feature_json,
-    geometry_json,
-    normalise,
-    write_bytes_atomic,
-)
+from ninohe_geo.io.layerfile import feature_json, geometry_json, normalise
 from ninohe_geo.io.limits import DEFAULT_LIMITS, Deadline, Limits
 from ninohe_geo.io.mapping import Mapping, RowContext, detect_mapping, map_row, selected
 from ninohe_geo.io.source import SourceTable
-from ninohe_geo.paths import data_dir, layers_dir, plan_file
+from ninohe_geo.paths import data_dir, plan_file
 from ninohe_geo.plan import Plan, load_plan
 from ninohe_geo.repair import Repair, offer_repair
-from ninohe_geo.schema import ALL_FIELDS, ID_PATTERN
-from ninohe_geo.store.base import Identity, require_editor
+from ninohe_geo.schema import ALL_FIELDS
+from ninohe_geo.store.base import (
+    LAYER_PATTERN,
+    BatchResult,
+    Identity,
+    Record,
+    Store,
+    require_editor,
+)
 from ninohe_geo.validate import Report
 from ninohe_geo.validation import Problem, boundary_problems, check_feature
 
@@ -83,7 +88,7 @@ class ImportPlan:
     boundary: Boundary
     plan: Plan
     existing_features: int | None
-    """Features in the layer file this import would replace (None: a new layer)."""
+    """Live features of the layer this import would replace (None: a new layer)."""
 
     @property
     def file(self) -> str:
@@ -206,11 +211,49 @@ class ImportPlan:
         }
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What an accepted import did."""
+
+    layer: str
+    location: str
+    """The store written (a folder, or a ``postgresql://`` URL without its password)."""
+    batch: BatchResult
+    """Counts, and the batch id shared by the import's history entries."""
+    path: Path | None
+    """The layer file, when the store is a data folder."""
+
+    def describe(self) -> str:
+        """One line for the command line."""
+        b = self.batch
+        return (
+            f"imported into layer {self.layer!r} of {self.location}: {b.created} created, "
+            f"{b.updated} updated, {b.deleted} removed, {b.unchanged} unchanged; recorded in "
+            f"the history as batch {b.batch or '(no change)'} (undo it, or restore single "
+            "features, on the app's Edit page)"
+        )
+
+
+def local_identity() -> Identity:
+    """Who writes from the command line: whoever has the machine's shell, as its admin (the
+    same identity ``ninohe-geo users`` and ``store copy`` use): ``cli:<os user>``."""
+    from ninohe_geo.store.registry import _os_user
+
+    return Identity(f"cli:{_os_user()}", "admin")
+
+
+def default_store(data_root: Path | None = None) -> Store:
+    """The data folder as a store (``data_root``, else ``$NINOHE_GEO_DATA`` or geodata/)."""
+    from ninohe_geo.store.file import FileStore
+
+    return FileStore(data_root or data_dir())
+
+
 def check_layer_name(layer: str) -> None:
-    """A layer name is a slug (it becomes ``layers/NAME.geojson``)."""
-    if not ID_PATTERN.match(layer) or layer.startswith("."):
+    """A layer name is a slug (it becomes ``layers/NAME.geojson`` in a data folder)."""
+    if not LAYER_PATTERN.match(layer):
         raise ImportFileError(
-            "--layer", f"layer name {layer!r} must be a lower-case slug (a-z, 0-9, -, _, .)"
+            "--layer", f"layer name {layer!r} must be a lower-case slug (a-z, 0-9, -, _)"
         )
 
 
@@ -225,11 +268,16 @@ def prepare_import(
     boundary: Boundary | None = None,
     limits: Limits = DEFAULT_LIMITS,
     display_name: str | None = None,
+    store: Store | None = None,
 ) -> ImportPlan:
-    """Read, map and check ``path`` for layer ``layer``; writes nothing."""
+    """Read, map and check ``path`` for layer ``layer`` of ``store`` (default: the data folder
+    ``data_root``); writes nothing."""
     check_layer_name(layer)
-    root = data_root or data_dir()
-    plan = load_plan(plan_file(root))
+    from ninohe_geo.store.file import FileStore
+
+    target = store if store is not None else default_store(data_root)
+    # A data folder's plan is read by the loader that names the file and line of an error.
+    plan = load_plan(plan_file(target.root)) if isinstance(target, FileStore) else target.plan()
     bnd = boundary or find_boundary()
     deadline = Deadline(display_name or path.name, limits.time_limit_s)
     source = read_source(
@@ -294,12 +342,11 @@ def prepare_import(
             cand.repair = offer_repair(geom)
         candidates.append(cand)
     _boundary_checks(candidates, bnd, file)
-    _duplicates(candidates, root, layer, file)
-    target = layers_dir(root) / f"{layer}.geojson"
+    live = target.records()
+    _duplicates(candidates, live, layer, file)
     existing = None
-    if target.exists():
-        _, recs, _ = read_layer(target, plan)
-        existing = len(recs)
+    if layer in target.layers():
+        existing = sum(1 for r in live if r.layer == layer)
     return ImportPlan(source, chosen, layer, candidates, file_problems, bnd, plan, existing)
 
 
@@ -317,14 +364,9 @@ def _boundary_checks(candidates: list[Candidate], bnd: Boundary, file: str) -> N
             cand.problems.extend(boundary_problems(file, cand.label, cand.geometry, bnd.geometry))
 
 
-def _duplicates(candidates: list[Candidate], root: Path, layer: str, file: str) -> None:
-    """Duplicate ids within the import and against the other layers of the data folder."""
-    try:
-        catalog = load_catalog(root)
-        others = catalog.features[catalog.features["layer"] != layer]
-        taken = dict(zip(others["id"], others["layer"], strict=True))
-    except ImportFileError:
-        taken = {}
+def _duplicates(candidates: list[Candidate], live: list[Record], layer: str, file: str) -> None:
+    """Duplicate ids within the import and against the other layers of the store."""
+    taken = {r.id: r.layer for r in live if r.layer != layer}
     seen: dict[str, int] = {}
     for c in candidates:
         if c.label.startswith("#"):
@@ -359,18 +401,22 @@ def write_import(
     replace: bool = False,
     provenance: dict[str, str] | None = None,
     actor: Identity | None = None,
-) -> Path:
-    """Write the layer if nothing blocks; raise ImportBlockedError (writing nothing) otherwise.
+    store: Store | None = None,
+) -> ImportResult:
+    """Write the import into ``store`` (default: the data folder ``data_root``) if nothing
+    blocks; raise ImportBlockedError (writing nothing) otherwise.
 
-    ``actor``: who asks, from the app — anyone but an editor or admin is refused
-    (:class:`~ninohe_geo.store.PermissionDenied`) before anything else, as every write path of
-    the app is (issue #6). The command line passes None: whoever can run it can already write
-    the data folder.
+    ``actor``: who asks. From the app, the signed-in identity — anyone but an editor or admin
+    is refused (:class:`~ninohe_geo.store.PermissionDenied`) before anything else, as on every
+    write path (issue #6). None means the command line: :func:`local_identity`.
+
+    A new layer gets the mapping's titles and the import's provenance as its metadata; an
+    existing one is refused unless ``replace``, which overwrites changed features and
+    soft-deletes those the import lacks — all recorded, one batch (see the module docstring).
     """
-    if actor is not None:
-        require_editor(actor, f"import layer {prepared.layer!r}")
+    who = actor if actor is not None else local_identity()
+    require_editor(who, f"import layer {prepared.layer!r}")
     exclude = list(exclude)
-    root = data_root or data_dir()
     blocking = prepared.blocking(exclude, repair)
     if blocking:
         raise ImportBlockedError(
@@ -381,23 +427,26 @@ def write_import(
         )
     if not prepared.kept(exclude):
         raise ImportBlockedError(prepared.file, "no feature left to import; nothing was written")
-    target = layers_dir(root) / f"{prepared.layer}.geojson"
-    if target.exists() and not replace:
+    target = store if store is not None else default_store(data_root)
+    if prepared.layer in target.layers() and not replace:
         raise ImportFileError(
-            target, f"layer {prepared.layer!r} exists: pass --replace to replace it"
+            f"{target.location} layer {prepared.layer}",
+            f"layer {prepared.layer!r} exists: pass --replace to replace it",
         )
     document = prepared.document(exclude, repair, provenance)
-    expected = len(document["features"])
+    source = f"{prepared.file} ({prepared.source.format}, mapping {prepared.mapping.name})"
+    result = target.save_batch(
+        who,
+        prepared.layer,
+        document["features"],
+        replace=replace,
+        meta=document["layer"],
+        note=f"import {source}",
+        removed_note=f"import {source}: not in the file, removed (replace)",
+    )
+    from ninohe_geo.store.file import FileStore
 
-    def loads_cleanly(written: Path) -> None:
-        # The very bytes about to be installed, read by the catalogue's own loader.
-        _, records, problems = read_layer(written, prepared.plan)
-        errors = [p for p in problems if p.severity == "error"]
-        if errors or len(records) != expected:
-            raise ImportBlockedError(
-                prepared.file, f"the written layer would not load: {errors[0] if errors else ''}"
-            )
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(target, document_bytes(document), verify=loads_cleanly)
-    return target
+    path = None
+    if isinstance(target, FileStore):
+        path = target.layers_dir / f"{prepared.layer}.geojson"
+    return ImportResult(prepared.layer, target.location, result, path)

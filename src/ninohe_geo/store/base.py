@@ -12,6 +12,12 @@ is valid in the other after a copy, and a hand edit of a layer file in git chang
 as any save would. A save passes the version it started from (``base_version``); if the stored
 feature has moved on, :class:`ConflictError` carries both sides and the field-by-field
 difference, and nothing is written.
+
+Many features at once (an import: issue #3, up to 100,000 features) go through
+:meth:`Store.save_batch`: one atomic write per batch in every backend (one file write and one
+history append in the file store, one transaction in PostGIS), still one history entry *per
+feature* — so each feature's history, restore and conflict checks work as for an edit — all
+tagged with the same :attr:`Change.batch`. :meth:`Store.undo_last` undoes a batch as one step.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import datetime as dt
 import hashlib
 import json
 import re
+import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -33,7 +41,7 @@ Role = Literal["viewer", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
 #: Layer IDs are file stems: lower-case slugs, so a layer can never name a path elsewhere.
 LAYER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-_]{0,63}$")
-Action = Literal["create", "update", "delete", "restore", "undo"]
+Action = Literal["create", "update", "delete", "restore", "undo", "import"]
 
 
 # --------------------------------------------------------------------------------------- errors
@@ -167,6 +175,9 @@ class Change:
     after: dict[str, Any] | None
     """The feature after; None when it was deleted."""
     note: str = ""
+    batch: str = ""
+    """The batch this change was written in (every feature of one import shares it, and
+    :meth:`Store.undo_last` undoes them together); ``""`` for a single edit."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +287,95 @@ def require_editor(actor: Identity, what: str) -> None:
         raise PermissionDenied(f"{who} (role {actor.role}) may not {what}: sign in as an editor")
 
 
+@dataclass(frozen=True)
+class BatchStep:
+    """One feature of a batch write (see :meth:`Store.save_batch`)."""
+
+    feature_id: str
+    after: dict[str, Any] | None
+    """The feature to store; None to soft-delete it."""
+    note: str = ""
+    expected: str | None = None
+    """The version the live feature must have (``""``: it must not be live), or None when the
+    batch overwrites whatever is there (an import; the old state is still recorded)."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A change a backend is about to write: the outcome of :func:`resolve_batch`."""
+
+    feature_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch wrote (features whose content did not change are not recorded)."""
+
+    batch: str
+    """The :attr:`Change.batch` of its history entries."""
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        """History entries written."""
+        return self.created + self.updated + self.deleted
+
+
+def new_batch_id() -> str:
+    """A fresh batch id (random: unique across backends and copies)."""
+    return uuid.uuid4().hex[:16]
+
+
+def resolve_batch(
+    layer: str,
+    steps: Sequence[BatchStep],
+    live: Mapping[str, tuple[str, dict[str, Any]]],
+    replace_note: str | None = None,
+) -> list[Pending]:
+    """The changes a batch makes to ``live`` (feature id → (layer, feature)), in order.
+
+    Shared by the backends, which call it with the state read under their lock or transaction.
+    Unchanged features are skipped; with ``replace_note`` every live feature of ``layer`` that
+    no step names is soft-deleted with that note.
+
+    Raises:
+        ConflictError: a step's ``expected`` version is not the live one.
+        InvalidFeature: an id appears twice, or is live in another layer.
+    """
+    out: list[Pending] = []
+    seen: set[str] = set()
+    for step in steps:
+        fid = step.feature_id
+        if fid in seen:
+            raise InvalidFeature(fid, ["the batch names this feature twice"])
+        seen.add(fid)
+        current = live.get(fid)
+        feature = current[1] if current is not None else None
+        if step.expected is not None and version_of(feature) != step.expected:
+            rec = Record(current[0], current[1]) if current is not None else None
+            raise ConflictError(fid, step.expected, rec, step.after)
+        if current is not None and current[0] != layer:
+            raise InvalidFeature(
+                fid, [f"it is in layer {current[0]!r}; moving it to {layer!r} is not supported"]
+            )
+        if step.after is None:
+            if feature is not None:
+                out.append(Pending(fid, feature, None, step.note))
+        elif version_of(feature) != version_of(step.after):
+            out.append(Pending(fid, feature, step.after, step.note))
+    if replace_note is not None:
+        for fid, (lay, feature) in live.items():
+            if lay == layer and fid not in seen:
+                out.append(Pending(fid, feature, None, replace_note))
+    return out
+
+
 # ----------------------------------------------------------------------------------- the store
 class Store(ABC):
     """A place where the plan's features, their history and indicator values live.
@@ -345,8 +445,57 @@ class Store(ABC):
         self.check(layer, feature)
         return self._save(actor, layer, feature, base_version, note, None)
 
-    def check(self, layer: str, feature: dict[str, Any]) -> None:
+    def save_batch(
+        self,
+        actor: Identity,
+        layer: str,
+        features: Sequence[dict[str, Any]],
+        *,
+        replace: bool = False,
+        meta: dict[str, Any] | None = None,
+        note: str = "",
+        removed_note: str = "",
+    ) -> BatchResult:
+        """Create or overwrite many features of one layer in one atomic step (an import).
+
+        Each feature whose content changes gets its own history entry (action ``import``,
+        ``before`` the feature it replaced or None, ``after`` the new one), all with one
+        :attr:`Change.batch`, so each can be restored alone and :meth:`undo_last` takes the
+        whole batch back. With ``replace``, the layer's live features that ``features`` lacks
+        are soft-deleted (recorded with ``removed_note``). ``meta`` (titles, provenance)
+        becomes the layer's metadata. No base versions: an import overwrites what is there,
+        and the history keeps what it overwrote.
+
+        Raises:
+            PermissionDenied: ``actor`` is not an editor.
+            InvalidFeature: a feature fails the schema, or is live in another layer (nothing
+                was written).
+            StoreFull, StoreReadOnly, StoreUnavailable: nothing was written.
+        """
+        require_editor(actor, f"import into layer {layer!r}")
+        plan = self.plan()
+        for feature in features:
+            self.check(layer, feature, plan)
+        steps = [BatchStep(str(f["properties"]["id"]), f, note) for f in features]
+        changes = self._write_batch(
+            actor, layer, steps, (removed_note or note) if replace else None, meta, "import"
+        )
+        counts = {"created": 0, "updated": 0, "deleted": 0}
+        for c in changes:
+            kind = (
+                "deleted" if c.after is None else "updated" if c.before is not None else "created"
+            )
+            counts[kind] += 1
+        return BatchResult(
+            batch=changes[0].batch if changes else "",
+            unchanged=len(features) - counts["created"] - counts["updated"],
+            **counts,
+        )
+
+    def check(self, layer: str, feature: dict[str, Any], plan: Plan | None = None) -> None:
         """Validate a feature with the same checks as the loader and imports.
+
+        ``plan``: the plan to check against (default: this store's; a batch passes it once).
 
         Raises:
             InvalidFeature: the schema, the plan or the geometry says no (every problem listed).
@@ -357,7 +506,7 @@ class Store(ABC):
         problems = []
         if not LAYER_PATTERN.match(layer):
             problems.append(f"layer {layer!r} must be a lower-case slug (a-z, 0-9, -, _)")
-        _, found = check_feature(feature, 0, self.plan(), f"{layer}.geojson")
+        _, found = check_feature(feature, 0, plan or self.plan(), f"{layer}.geojson")
         problems += [
             f"{p.field}: {p.message}" if p.field else p.message
             for p in found
@@ -386,13 +535,20 @@ class Store(ABC):
     def restore(self, actor: Identity, seq: int, note: str = "") -> Record | None:
         """Bring a feature back to its state *after* change ``seq`` (None: it was deleted then).
 
-        Restoring is itself a recorded change, so it can be undone too.
+        Restoring a deletion of a feature that is still deleted brings it back as it was
+        *before* that deletion (so a feature removed by an import ``--replace``, or deleted
+        before it had any other history, can be restored). Restoring is itself a recorded
+        change, so it can be undone too.
         """
         require_editor(actor, "restore features")
         change = self._change(seq)
+        if not change.key.startswith("feature:"):
+            raise NotFound(f"change #{seq} is not a feature's change")
         fid = change.key.removeprefix("feature:")
         current = self.record(fid)
         target = change.after
+        if target is None and (current is None or current.deleted):
+            target = change.before
         if target is None:
             if current is not None and not current.deleted:
                 self._delete(actor, fid, current.version, note or f"restore #{seq}")
@@ -427,6 +583,21 @@ class Store(ABC):
         if not mine:
             raise NotFound(f"{actor.user} has no change to undo")
         last = mine[-1]
+        if last.batch:
+            # A batch (an import) is undone as one step, all or nothing: each of its features
+            # goes back to its "before", unless someone changed it since (ConflictError).
+            group = [c for c in history if c.batch == last.batch and c.key.startswith("feature:")]
+            steps = [
+                BatchStep(
+                    c.key.removeprefix("feature:"),
+                    c.before,
+                    f"undo #{c.seq}",
+                    expected=version_of(c.after),
+                )
+                for c in group
+            ]
+            self._write_batch(actor, last.layer, steps, None, None, "undo")
+            return last
         fid = last.key.removeprefix("feature:")
         current = self.record(fid)
         live = current.feature if current is not None and not current.deleted else None
@@ -482,6 +653,19 @@ class Store(ABC):
         note: str,
         action: Action = "delete",
     ) -> None: ...
+
+    @abstractmethod
+    def _write_batch(
+        self,
+        actor: Identity,
+        layer: str,
+        steps: Sequence[BatchStep],
+        replace_note: str | None,
+        meta: dict[str, Any] | None,
+        action: Action,
+    ) -> list[Change]:
+        """Apply ``steps`` (see :func:`resolve_batch`) to ``layer`` atomically, set ``meta`` if
+        given, record one entry per change with a new batch id; returns the entries."""
 
     @abstractmethod
     def _set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None: ...

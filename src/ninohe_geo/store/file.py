@@ -26,6 +26,12 @@ A save, under the folder's lock:
    it over the old one, ``fsync`` the folder;
 4. append ``{"commit": seq}`` and ``fsync``.
 
+A batch (an import, :meth:`Store.save_batch`) follows the same protocol with many entries:
+all its history lines are appended in one write and one ``fsync`` (step 2), the layer file is
+replaced once (step 3), and all its commit lines follow in one write (step 4). Recovery reads
+the live features once and settles every pending entry against them, so a crash mid-import
+leaves the old layer and aborts the whole batch, or the new layer and commits it.
+
 A ``kill -9`` at any point leaves each layer file old or new (``os.replace`` is atomic) and the
 history consistent with it once recovered; readers apply the same rule without writing. A full
 or read-only disk raises :class:`StoreFull` / :class:`StoreReadOnly` and leaves the old files.
@@ -44,13 +50,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ninohe_geo.atomic import fsync_dir, write_atomic
 from ninohe_geo.store.base import (
     Action,
+    BatchStep,
     Change,
     ConflictError,
     Identity,
@@ -63,7 +70,9 @@ from ninohe_geo.store.base import (
     StoreFull,
     StoreReadOnly,
     StoreUnavailable,
+    new_batch_id,
     now_iso,
+    resolve_batch,
     version_of,
 )
 
@@ -95,8 +104,15 @@ def os_errors(where: Path, what: str) -> Iterator[None]:
 
 def append_line(path: Path, entry: dict[str, Any]) -> None:
     """Append one JSON line and fsync; on failure, cut the file back to where it was."""
+    append_lines(path, [entry])
+
+
+def append_lines(path: Path, entries: Sequence[dict[str, Any]]) -> None:
+    """Append JSON lines in one write and one fsync; on failure, cut the file back."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    data = "".join(
+        json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n" for entry in entries
+    ).encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         start = os.fstat(fd).st_size
@@ -136,6 +152,14 @@ def dump_layer(meta: dict[str, Any] | None, features: list[dict[str, Any]]) -> s
     """A layer file in the shipped layout: 2-space indent, one geometry per line, UTF-8 text."""
 
     def block(value: Any, pad: str) -> str:
+        if isinstance(value, dict) and value and all(type(k) is str for k in value):
+            values = value.values()
+            if all(v is None or isinstance(v, (str, int, float)) for v in values):
+                # A flat object (the properties): the same text as json.dumps(indent=2) below,
+                # but through the C encoder, ten times faster for a 100,000-feature import.
+                inner, dumps = pad + "  ", json.JSONEncoder(ensure_ascii=False).encode
+                items = [f"{inner}{dumps(k)}: {dumps(v)}" for k, v in value.items()]
+                return "{\n" + ",\n".join(items) + "\n" + pad + "}"
         return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
 
     out = ['{\n  "type": "FeatureCollection",\n']
@@ -313,10 +337,12 @@ class FileStore(Store):
                 entries.append(item)
         return entries, commits, aborts, good
 
-    def _state_of(self, key: str) -> dict[str, Any] | None:
-        """What the store holds now under a history key."""
+    def _state_of(
+        self, key: str, live: dict[str, tuple[str, dict[str, Any]]] | None = None
+    ) -> dict[str, Any] | None:
+        """What the store holds now under a history key (``live``: :meth:`_live`, if read)."""
         if key.startswith("feature:"):
-            found = self._live().get(key.removeprefix("feature:"))
+            found = (live if live is not None else self._live()).get(key.removeprefix("feature:"))
             return found[1] if found else None
         _, ind, year = key.split(":")
         for v in self._indicator_dicts():
@@ -324,17 +350,24 @@ class FileStore(Store):
                 return v
         return None
 
-    def _applied(self, entry: dict[str, Any]) -> bool:
+    def _applied(
+        self, entry: dict[str, Any], live: dict[str, tuple[str, dict[str, Any]]] | None = None
+    ) -> bool:
         """Whether a pending entry's change reached the data (its "after" is what is stored)."""
-        return version_of(self._state_of(entry["key"])) == version_of(entry["after"])
+        return version_of(self._state_of(entry["key"], live)) == version_of(entry["after"])
 
     def history(self, key: str | None = None) -> list[Change]:
         entries, commits, aborts, _ = self._log()
         out = []
+        live: dict[str, tuple[str, dict[str, Any]]] | None = None
         for e in entries:
             seq = int(e["seq"])
-            if seq in aborts or (seq not in commits and not self._applied(e)):
+            if seq in aborts:
                 continue
+            if seq not in commits:  # only after a crash: read the live features once
+                live = self._live() if live is None else live
+                if not self._applied(e, live):
+                    continue
             if key is not None and e["key"] != key:
                 continue
             out.append(
@@ -348,6 +381,7 @@ class FileStore(Store):
                     before=e.get("before"),
                     after=e.get("after"),
                     note=e.get("note", ""),
+                    batch=e.get("batch", ""),
                 )
             )
         return out
@@ -362,11 +396,14 @@ class FileStore(Store):
         for folder in (self.root, self.layers_dir, self.history_path.parent):
             for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
                 tmp.unlink(missing_ok=True)  # a writer killed mid-write left it; never live data
-        for e in entries:
-            seq = int(e["seq"])
-            if seq not in commits and seq not in aborts:
-                marker = "commit" if self._applied(e) else "abort"
-                append_line(self.history_path, {marker: seq})
+        settled = commits | aborts
+        pending = [e for e in entries if int(e["seq"]) not in settled]
+        if pending:
+            live = self._live()
+            append_lines(
+                self.history_path,
+                [{"commit" if self._applied(e, live) else "abort": int(e["seq"])} for e in pending],
+            )
         return max((int(e["seq"]) for e in entries), default=0) + 1
 
     @contextlib.contextmanager
@@ -391,17 +428,31 @@ class FileStore(Store):
         what: str,
     ) -> None:
         """Steps 2–4 of the save protocol for one file."""
+        self._commit_many(seq, [entry], path, data, what)
+
+    def _commit_many(
+        self,
+        seq: int,
+        entries: Sequence[dict[str, Any]],
+        path: Path,
+        data: bytes,
+        what: str,
+    ) -> None:
+        """Steps 2–4 for one file and any number of entries (numbered from ``seq``)."""
+        seqs = range(seq, seq + len(entries))
         with os_errors(self.root, what):
-            append_line(self.history_path, {"seq": seq, **entry})
+            append_lines(
+                self.history_path, [{"seq": n, **e} for n, e in zip(seqs, entries, strict=True)]
+            )
         try:
             with os_errors(self.root, what):
                 write_atomic(path, data)
         except StoreUnavailable:
             with contextlib.suppress(OSError):
-                append_line(self.history_path, {"abort": seq})
+                append_lines(self.history_path, [{"abort": n} for n in seqs])
             raise
         with os_errors(self.root, what):
-            append_line(self.history_path, {"commit": seq})
+            append_lines(self.history_path, [{"commit": n} for n in seqs])
 
     # --------------------------------------------------------------------------- writes
     def _save(
@@ -473,6 +524,67 @@ class FileStore(Store):
                 "note": note,
             }
             self._commit(seq, entry, lay.path, lay.text().encode("utf-8"), "deleting a feature")
+
+    def _write_batch(
+        self,
+        actor: Identity,
+        layer: str,
+        steps: Sequence[BatchStep],
+        replace_note: str | None,
+        meta: dict[str, Any] | None,
+        action: Action,
+    ) -> list[Change]:
+        what = f"writing {len(steps)} feature(s) into layer {layer!r}"
+        with self._locked(what) as seq:
+            pending = resolve_batch(layer, steps, self._live(), replace_note)
+            lay = self._layer(layer)
+            if not pending and (meta is None or meta == lay.meta):
+                return []
+            index = {_Layer.fid(f): i for i, f in enumerate(lay.features)}
+            gone: set[str] = set()
+            for p in pending:
+                if p.after is None:
+                    gone.add(p.feature_id)
+                elif p.feature_id in index:
+                    lay.features[index[p.feature_id]] = p.after
+                else:
+                    index[p.feature_id] = len(lay.features)
+                    lay.features.append(p.after)
+            if gone:
+                lay.features = [f for f in lay.features if _Layer.fid(f) not in gone]
+            if meta is not None:
+                lay.meta = dict(meta)
+            batch, at = new_batch_id(), now_iso()
+            entries = [
+                {
+                    "key": f"feature:{p.feature_id}",
+                    "action": action,
+                    "user": actor.user,
+                    "at": at,
+                    "layer": layer,
+                    "before": p.before,
+                    "after": p.after,
+                    "note": p.note,
+                    "batch": batch,
+                }
+                for p in pending
+            ]
+            self._commit_many(seq, entries, lay.path, lay.text().encode("utf-8"), what)
+        return [
+            Change(
+                n,
+                f"feature:{p.feature_id}",
+                action,
+                actor.user,
+                at,
+                layer,
+                p.before,
+                p.after,
+                p.note,
+                batch,
+            )
+            for n, p in enumerate(pending, start=seq)
+        ]
 
     def _set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None:
         key = f"indicator:{value.indicator}:{value.year}"
@@ -596,4 +708,6 @@ def _history_line(seq: int, c: Change) -> str:
         "after": c.after,
         "note": c.note,
     }
+    if c.batch:
+        entry["batch"] = c.batch
     return json.dumps(entry, ensure_ascii=False, sort_keys=True)

@@ -7,13 +7,15 @@ Tables (created on first use, in the schema named by ``?schema=`` in the URL, de
     ninohe_layers            id, metadata (jsonb), position
     ninohe_features          id, layer, position, feature (jsonb, exact GeoJSON), geom (PostGIS,
                              EPSG:4326, GiST-indexed, derived from the feature), version, deleted
-    ninohe_history           seq, key, action, user, at, layer, before, after, note
+    ninohe_history           seq, key, action, user, at, layer, before, after, note, batch
     ninohe_indicator_values  indicator, year, value, unit, source, source_url, note
 
 Every write is one transaction: the row is read ``FOR UPDATE``, its version compared with the
 caller's, the row and its history entry written, then committed — so a ``kill -9`` of the
 writer or a lost connection leaves the old or the new state, and two editors saving the same
-feature are serialised by the row lock (the second gets :class:`ConflictError`). The exact
+feature are serialised by the row lock (the second gets :class:`ConflictError`). A batch (an
+import of up to 100,000 features) is one transaction too: the layer's rows and the named ones
+are locked, then rows and history entries are written with ``executemany`` (pipelined). The exact
 GeoJSON is kept in ``feature`` (jsonb) so versions match the file backend's after a copy;
 ``geom`` is there for spatial queries and indexing by other tools (QGIS can open the table).
 
@@ -28,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -38,6 +40,7 @@ from psycopg.types.json import Jsonb
 
 from ninohe_geo.store.base import (
     Action,
+    BatchStep,
     Change,
     ConflictError,
     Identity,
@@ -50,7 +53,9 @@ from ninohe_geo.store.base import (
     StoreFull,
     StoreReadOnly,
     StoreUnavailable,
+    new_batch_id,
     now_iso,
+    resolve_batch,
     version_of,
 )
 
@@ -81,8 +86,10 @@ CREATE TABLE IF NOT EXISTS {s}.ninohe_history (
     layer text NOT NULL DEFAULT '',
     before jsonb,
     after jsonb,
-    note text NOT NULL DEFAULT '');
+    note text NOT NULL DEFAULT '',
+    batch text NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ninohe_history_key ON {s}.ninohe_history (key, seq);
+CREATE INDEX IF NOT EXISTS ninohe_history_batch ON {s}.ninohe_history (batch) WHERE batch <> '';
 CREATE TABLE IF NOT EXISTS {s}.ninohe_indicator_values (
     indicator text NOT NULL,
     year integer NOT NULL,
@@ -165,6 +172,21 @@ class PostGISStore(Store):
         if not (exists and exists[0]):
             with conn.transaction():
                 conn.execute(DDL.format(s=self.schema))  # schema name checked by SCHEMA_PATTERN
+        has_batch = conn.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'ninohe_history' AND column_name = 'batch'",
+            (self.schema,),
+        ).fetchone()
+        if has_batch is None:  # a store created before batches (imports) were recorded
+            with conn.transaction():
+                conn.execute(
+                    f"ALTER TABLE {self._t('ninohe_history')} "
+                    "ADD COLUMN IF NOT EXISTS batch text NOT NULL DEFAULT ''"
+                )
+                conn.execute(
+                    "CREATE INDEX IF NOT EXISTS ninohe_history_batch ON "
+                    f"{self._t('ninohe_history')} (batch) WHERE batch <> ''"
+                )
         self._ready = True
 
     def _t(self, table: str) -> str:
@@ -207,7 +229,7 @@ class PostGISStore(Store):
 
     def history(self, key: str | None = None) -> list[Change]:
         sql = (
-            "SELECT seq, key, action, user_name, at, layer, before, after, note "
+            "SELECT seq, key, action, user_name, at, layer, before, after, note, batch "
             f"FROM {self._t('ninohe_history')}"
         )
         with self._conn("reading history") as conn:
@@ -215,7 +237,9 @@ class PostGISStore(Store):
                 rows = conn.execute(sql + " ORDER BY seq").fetchall()
             else:
                 rows = conn.execute(sql + " WHERE key = %s ORDER BY seq", (key,)).fetchall()
-        return [Change(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+        return [
+            Change(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in rows
+        ]
 
     def indicator_values(self) -> list[IndicatorValue]:
         with self._conn("reading indicator values") as conn:
@@ -245,8 +269,8 @@ class PostGISStore(Store):
                         "ORDER BY layer, pos"
                     ).fetchall()
                     hist = conn.execute(
-                        "SELECT seq, key, action, user_name, at, layer, before, after, note "
-                        f"FROM {self._t('ninohe_history')} ORDER BY seq"
+                        "SELECT seq, key, action, user_name, at, layer, before, after, note, "
+                        f"batch FROM {self._t('ninohe_history')} ORDER BY seq"
                     ).fetchall()
                     inds = conn.execute(
                         "SELECT indicator, year, value, unit, source, source_url, note "
@@ -261,7 +285,8 @@ class PostGISStore(Store):
             layers={str(r[0]): dict(r[1]) for r in layers},
             records=tuple(Record(str(r[0]), r[1], bool(r[2])) for r in feats),
             history=tuple(
-                Change(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in hist
+                Change(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+                for r in hist
             ),
             indicators=tuple(
                 IndicatorValue(r[0], int(r[1]), float(r[2]), r[3], r[4], r[5], r[6]) for r in inds
@@ -391,6 +416,141 @@ class PostGISStore(Store):
             )
             self._history(conn, f"feature:{feature_id}", action, actor, row[0], row[1], None, note)
 
+    def _write_batch(
+        self,
+        actor: Identity,
+        layer: str,
+        steps: Sequence[BatchStep],
+        replace_note: str | None,
+        meta: dict[str, Any] | None,
+        action: Action,
+    ) -> list[Change]:
+        table = self._t("ninohe_features")
+        ids = [s.feature_id for s in steps]
+        batch, at = new_batch_id(), now_iso()
+        with self._conn(f"writing {len(steps)} feature(s) into layer {layer!r}") as conn:
+            rows = conn.execute(
+                f"SELECT id, layer, feature, deleted FROM {table} "
+                "WHERE layer = %s OR id = ANY(%s) ORDER BY layer, pos FOR UPDATE",
+                (layer, ids),
+            ).fetchall()
+            stored = {str(r[0]) for r in rows}
+            live = {str(r[0]): (str(r[1]), r[2]) for r in rows if not r[3]}
+            pending = resolve_batch(layer, steps, live, replace_note)
+            if meta is not None:
+                conn.execute(
+                    f"INSERT INTO {self._t('ninohe_layers')} (id, meta) VALUES (%s, %s) "
+                    "ON CONFLICT (id) DO UPDATE SET meta = excluded.meta",
+                    (layer, Jsonb(meta)),
+                )
+            else:
+                self._ensure_layer(conn, layer)
+            saves = [p for p in pending if p.after is not None]
+            new = [p for p in saves if p.feature_id not in stored]
+            with conn.cursor() as cur:
+                cur.executemany(
+                    f"UPDATE {table} SET layer = %s, feature = %s, "
+                    "geom = public.ST_SetSRID(public.ST_GeomFromGeoJSON(%s), 4326), "
+                    "version = %s, deleted = false, updated_at = now() WHERE id = %s",
+                    [
+                        (
+                            layer,
+                            Jsonb(p.after),
+                            json.dumps(p.after["geometry"]),
+                            version_of(p.after),
+                            p.feature_id,
+                        )
+                        for p in saves
+                        if p.after is not None and p.feature_id in stored
+                    ],
+                )
+                start = conn.execute(
+                    f"SELECT coalesce(max(pos), 0) FROM {table} WHERE layer = %s", (layer,)
+                ).fetchone()
+                first = int(start[0]) + 1 if start else 1
+                try:
+                    cur.executemany(
+                        f"INSERT INTO {table} (id, layer, pos, feature, geom, version) VALUES "
+                        "(%s, %s, %s, %s, public.ST_SetSRID(public.ST_GeomFromGeoJSON(%s), 4326), "
+                        "%s)",
+                        [
+                            (
+                                p.feature_id,
+                                layer,
+                                first + n,
+                                Jsonb(p.after),
+                                json.dumps(p.after["geometry"]),
+                                version_of(p.after),
+                            )
+                            for n, p in enumerate(new)
+                            if p.after is not None
+                        ],
+                    )
+                except pgerrors.UniqueViolation as exc:  # created by someone else meanwhile
+                    raise ConflictError(layer, None, None, None) from exc
+                gone = [p.feature_id for p in pending if p.after is None]
+                if gone:
+                    cur.execute(
+                        f"UPDATE {table} SET deleted = true, updated_at = now() WHERE id = ANY(%s)",
+                        (gone,),
+                    )
+                self._history_rows(
+                    cur,
+                    [
+                        (
+                            f"feature:{p.feature_id}",
+                            action,
+                            actor.user,
+                            at,
+                            layer,
+                            p.before,
+                            p.after,
+                            p.note,
+                            batch,
+                        )
+                        for p in pending
+                    ],
+                )
+                history = self._t("ninohe_history")
+                seqs = conn.execute(
+                    f"SELECT seq FROM {history} WHERE batch = %s ORDER BY seq", (batch,)
+                ).fetchall()
+        return [
+            Change(
+                int(seq[0]),
+                f"feature:{p.feature_id}",
+                action,
+                actor.user,
+                at,
+                layer,
+                p.before,
+                p.after,
+                p.note,
+                batch,
+            )
+            for seq, p in zip(seqs, pending, strict=True)
+        ]
+
+    def _history_rows(self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]) -> None:
+        """Insert many history entries (key, action, user, at, layer, before, after, note, batch)
+        in the order given (a separate method so the tests can make it fail mid-transaction)."""
+        if not rows:
+            return
+        cur.executemany(
+            f"INSERT INTO {self._t('ninohe_history')} "
+            "(key, action, user_name, at, layer, before, after, note, batch) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    *row[:5],
+                    Jsonb(row[5]) if row[5] is not None else None,
+                    Jsonb(row[6]) if row[6] is not None else None,
+                    *row[7:],
+                )
+                for row in rows
+            ],
+        )
+
     def _set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None:
         table = self._t("ninohe_indicator_values")
         key = f"indicator:{value.indicator}:{value.year}"
@@ -472,8 +632,8 @@ class PostGISStore(Store):
                 )
                 cur.executemany(
                     f"INSERT INTO {self._t('ninohe_history')} "
-                    "(seq, key, action, user_name, at, layer, before, after, note) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    "(seq, key, action, user_name, at, layer, before, after, note, batch) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [
                         (
                             c.seq,
@@ -485,6 +645,7 @@ class PostGISStore(Store):
                             Jsonb(c.before) if c.before is not None else None,
                             Jsonb(c.after) if c.after is not None else None,
                             c.note,
+                            c.batch,
                         )
                         for c in snap.history
                     ],
