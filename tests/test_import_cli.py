@@ -252,3 +252,51 @@ def test_export_of_an_empty_view_fails_cleanly(root: Path, tmp_path: Path, capsy
     )
     assert code == 2 and "no features to export" in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_csv_layout_auto_ours_and_explicit(root: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(
+        [
+            "import",
+            str(IMPORT_DATA / "evacuation_sites_new.csv"),
+            "--layer",
+            "hinan",
+            "--data",
+            str(root),
+        ],
+        capsys,
+    )
+    assert code == 0, out
+
+    def export(*extra: str) -> tuple[str, str]:
+        out_file = tmp_path / "x.csv"
+        args = ["export", "--format", "csv", str(out_file), "--data", str(root), *extra]
+        code, out, err = _run(args, capsys)
+        assert code == 0, err
+        return out, out_file.read_bytes().decode("utf-8-sig").splitlines()[0]
+
+    # auto: every exported feature comes from the layer imported from 指定緊急避難場所一覧
+    out, header = export("--layer", "hinan")
+    assert "in the 指定緊急避難場所一覧 layout (da-evacuation-sites)" in out
+    assert header.startswith("全国地方公共団体コード,ID,地方公共団体名,名称,")
+    # auto with a hand-made layer in the view, and --layout ours: our own layout
+    for extra in ((), ("--layer", "hinan", "--layout", "ours")):
+        out, header = export(*extra)
+        assert " layout (" not in out and header.startswith("id,name_ja,")
+    # explicit: that layout, whatever the features
+    out, header = export("--layout", "da-tourism")
+    assert "観光施設一覧" in out and "アクセス方法" in header
+    code, _, err = _run(
+        [
+            "export",
+            "--format",
+            "kml",
+            str(tmp_path / "x.kml"),
+            "--data",
+            str(root),
+            "--layout",
+            "da-tourism",
+        ],
+        capsys,
+    )
+    assert code == 2 and "--layout applies to --format csv only" in err

@@ -31,6 +31,34 @@ def test_import_page_runs(
     assert list(at.selectbox[0].options) == ["GeoJSON", "GeoPackage", "CSV", "KML"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "label"), [("ja", "指定緊急避難場所一覧"), ("en", "evacuation sites")]
+)
+def test_download_offers_the_standard_layout_when_it_fits(
+    lang: str, label: str, monkeypatch: pytest.MonkeyPatch, make_data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from importer_support import IMPORT_DATA, test_boundary
+
+    from ninohe_geo.io.pipeline import prepare_import, write_import
+
+    root = make_data_dir()
+    source = IMPORT_DATA / "gsi_emergency_mini.geojson"
+    write_import(
+        prepare_import(source, "gsi-hinan", data_root=root, boundary=test_boundary()),
+        data_root=root,
+    )
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/import.py")
+    at.run()
+    assert not at.exception, at.exception
+    options = list(at.selectbox[0].options)
+    assert options[:4] == ["GeoJSON", "GeoPackage", "CSV", "KML"]
+    assert len(options) == 5 and label in options[4]
+
+
 def test_upload_is_stored_under_a_fixed_name(tmp_path: Path) -> None:
     path = importui.save_upload(tmp_path, "../../etc/passwd.geojson", b"{}")
     assert path == tmp_path / "upload.geojson"

@@ -53,6 +53,10 @@ class LayerInfo:
     """The file name within the layers folder."""
     count: int
     """Features of this layer that loaded."""
+    mapping: str = ""
+    """The import mapping that made the layer (``layer.import.mapping``, written by
+    ``ninohe-geo import``); '' for a layer made by hand. Tells which official dataset the layer
+    holds (see :mod:`ninohe_geo.io.export_layouts`)."""
 
     def title(self, lang: Lang) -> str:
         """Title in ``lang``."""
@@ -102,6 +106,12 @@ def _read_json(path: Path) -> Any:
 
 def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
+
+
+def import_mapping(meta: dict[str, Any]) -> str:
+    """The mapping name recorded by an import in a layer's metadata, else ''."""
+    info = meta.get("import")
+    return _text(info.get("mapping"), "") if isinstance(info, dict) else ""
 
 
 def read_layer(
@@ -157,6 +167,7 @@ def read_layer(
         description_en=_text(meta.get("description_en"), ""),
         file=name,
         count=len(records),
+        mapping=import_mapping(meta),
     )
     return info, records, problems
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ninohe_geo.catalog import Catalog, LayerInfo, features_frame
+from ninohe_geo.catalog import Catalog, LayerInfo, features_frame, import_mapping
 from ninohe_geo.plan import Lang, Plan
 from ninohe_geo.schema import ALL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS
 from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, Store, make_feature
@@ -189,6 +189,7 @@ def store_catalog(store: Store) -> Catalog:
                 description_en=str(meta.get("description_en") or ""),
                 file=f"{layer_id}.geojson",
                 count=counts.get(layer_id, 0),
+                mapping=import_mapping(meta),
             )
         )
     return Catalog(plan, tuple(layers), features_frame(records, plan), tuple(problems))

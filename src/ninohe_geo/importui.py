@@ -123,7 +123,8 @@ def import_page(lang: Lang) -> None:
         _import_section(upload.name, upload.getvalue(), lang)
     st.divider()
     st.subheader(t("io_downloads", lang))
-    download_buttons(web.catalog().features, lang, key="io-download")
+    cat = web.catalog()
+    download_buttons(cat.features, lang, key="io-download", layers=cat.layers)
 
 
 def _import_section(name: str, data: bytes, lang: Lang) -> None:

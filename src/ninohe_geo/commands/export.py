@@ -1,4 +1,6 @@
-"""``ninohe-geo export --format F OUT``: write everything, or a filtered view, to a file."""
+"""``ninohe-geo export --format F OUT [--layout L]``: write everything, or a filtered view, to a
+file; a CSV in a standard open-data layout when the features come from one standard dataset
+(``--layout auto``, the default; see :mod:`ninohe_geo.io.export_layouts`)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,15 @@ def run(args: argparse.Namespace) -> int:
     """Export the (filtered) catalogue."""
     from ninohe_geo import filters
     from ninohe_geo.catalog import load_catalog
+    from ninohe_geo.io.errors import ImportFileError
     from ninohe_geo.io.export import export_file
+    from ninohe_geo.io.export_layouts import AUTO, choose_layout, layer_mappings
     from ninohe_geo.paths import data_dir
+
+    if args.format != "csv" and args.layout != AUTO:
+        raise ImportFileError(
+            "--layout", f"--layout applies to --format csv only, not {args.format}"
+        )
 
     catalog = load_catalog(args.data or data_dir())
     flt = filters.FeatureFilter(
@@ -26,18 +35,30 @@ def run(args: argparse.Namespace) -> int:
         text=args.text or "",
     )
     view = filters.apply(catalog.features, flt)
-    out = export_file(view, args.format, args.out)
-    print(f"wrote {len(view)} of {len(catalog.features)} feature(s) to {out}")
+    layout = None
+    if args.format == "csv":
+        layout = choose_layout(args.layout, view, layer_mappings(catalog.layers))
+    out = export_file(view, args.format, args.out, layout)
+    what = f" in the {layout.title_ja} layout ({layout.id})" if layout else ""
+    print(f"wrote {len(view)} of {len(catalog.features)} feature(s) to {out}{what}")
     return 0
 
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``export``."""
     from ninohe_geo.io.export import EXPORT_FORMATS
+    from ninohe_geo.io.export_layouts import AUTO, LAYOUT_CHOICES
 
     p.description = "Export the catalogue (or the features matching the filters) to a file."
     p.add_argument("out", type=Path, help="output file")
     p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    p.add_argument(
+        "--layout",
+        choices=LAYOUT_CHOICES,
+        default=AUTO,
+        help="CSV layout: auto (a standard open-data layout when every feature comes from "
+        "layers imported from that one dataset, else ours), ours, or a layout id",
+    )
     p.add_argument("--pillar", action="append", default=[], help="pillar ID (repeatable)")
     p.add_argument("--measure", action="append", default=[], help="measure ID (repeatable)")
     p.add_argument("--status", action="append", default=[], help="status code (repeatable)")

@@ -5,9 +5,11 @@ or KML — formats a city's other tools read, and that ``ninohe-geo import`` rea
 - GeoPackage: one layer ``ninohe_geo`` in EPSG:4326, our fields plus ``layer``.
 - CSV: UTF-8 with BOM (so Excel opens Japanese correctly), our fields, ``layer``, ``longitude``/
   ``latitude`` of a representative point (exact for points) and ``geometry_wkt``. No official
-  open-data layout fits plan projects as a whole, so our own schema is written. Values that a
+  open-data layout fits plan projects as a whole, so this, our own schema, is the default; features
+  imported from one standard dataset can be written in its layout instead (``layout=``, see
+  :mod:`ninohe_geo.io.export_layouts` for when ``--layout auto`` picks one). Values that a
   spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab, CR) are
-  prefixed with ``'`` (OWASP's advice); the importer removes it again.
+  prefixed with ``'`` (OWASP's advice) in either layout; the importer removes it again.
 - KML: one Placemark per feature, name = name_ja, every field in ``ExtendedData``; text escaped.
 
 Every write is atomic (temporary file in the target folder, then ``os.replace``).
@@ -19,7 +21,7 @@ import csv
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import geopandas as gpd
@@ -29,6 +31,9 @@ import shapely
 from ninohe_geo.io.errors import ImportFileError
 from ninohe_geo.io.layerfile import document_bytes, feature_json, normalise, write_bytes_atomic
 from ninohe_geo.schema import ALL_FIELDS
+
+if TYPE_CHECKING:
+    from ninohe_geo.io.export_layouts import Layout
 
 EXPORT_FORMATS = ("geojson", "gpkg", "csv", "kml")
 MEDIA_TYPES = {
@@ -151,18 +156,27 @@ def to_gpkg(features: gpd.GeoDataFrame) -> bytes:
 WRITERS = {"geojson": to_geojson, "gpkg": to_gpkg, "csv": to_csv, "kml": to_kml}
 
 
-def export_bytes(features: gpd.GeoDataFrame, fmt: str) -> bytes:
-    """The features in ``fmt`` (one of :data:`EXPORT_FORMATS`)."""
+def export_bytes(features: gpd.GeoDataFrame, fmt: str, layout: Layout | None = None) -> bytes:
+    """The features in ``fmt`` (one of :data:`EXPORT_FORMATS`); a CSV in the standard
+    open-data ``layout`` when one is given (None: our own schema)."""
     if fmt not in WRITERS:
         raise ImportFileError("--format", f"unknown export format {fmt!r}: one of {EXPORT_FORMATS}")
+    if layout is not None and fmt != "csv":
+        raise ImportFileError("--layout", f"a standard layout applies to CSV only, not {fmt!r}")
     if features.empty:
         raise ImportFileError("export", "no features to export (the filter matches none)")
+    if layout is not None:
+        from ninohe_geo.io.export_layouts import to_layout_csv
+
+        return to_layout_csv(features, layout)
     return WRITERS[fmt](features)
 
 
-def export_file(features: gpd.GeoDataFrame, fmt: str, out: Path) -> Path:
+def export_file(
+    features: gpd.GeoDataFrame, fmt: str, out: Path, layout: Layout | None = None
+) -> Path:
     """Write the features to ``out`` atomically; returns ``out``."""
-    data = export_bytes(features, fmt)
+    data = export_bytes(features, fmt, layout)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(out, data)
     return out
