@@ -11,6 +11,7 @@ in either language and the plan page can link to a filtered map. (Streamlit's ow
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,9 @@ def prepare_static(static_dir: str) -> list[str]:
     return install_static(Path(static_dir))
 
 
-def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and mtimes of the data files: a cheap key that changes when a file does."""
-    files = [plan_file(root), *sorted(layers_dir(root).glob("*.geojson"))]
+def files_signature(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and mtimes of ``files`` (missing ones left out): a cheap cache key that
+    changes when a file does."""
     out = []
     for f in files:
         try:
@@ -45,6 +46,11 @@ def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
             continue
         out.append((f.name, st_.st_size, st_.st_mtime_ns))
     return tuple(out)
+
+
+def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """The signature of the data files: the plan and every layer."""
+    return files_signature([plan_file(root), *sorted(layers_dir(root).glob("*.geojson"))])
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

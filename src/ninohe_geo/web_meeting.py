@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ninohe_geo import share
+from ninohe_geo import share, web
 from ninohe_geo.i18n import t
 from ninohe_geo.paths import data_dir
 from ninohe_geo.plan import Lang
@@ -94,14 +94,7 @@ KEYBOARD_JS = """
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    out = []
-    for f in sorted(tours_dir(root).glob("*.yaml")):
-        try:
-            s = f.stat()
-        except OSError:
-            continue
-        out.append((f.name, s.st_size, s.st_mtime_ns))
-    return tuple(out)
+    return web.files_signature(sorted(tours_dir(root).glob("*.yaml")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -300,7 +293,7 @@ def share_panel(view: share.View, lang: Lang, path: str = "") -> None:
 
 def _render_print(view: share.View, paper: str, orientation: str, fmt: str, link: str) -> bytes:
     """Render the printout of ``view`` (printing runs Chromium in a worker thread)."""
-    from ninohe_geo import printing, web
+    from ninohe_geo import printing
 
     options = printing.PrintOptions(paper, orientation, fmt)  # type: ignore[arg-type]
     return printing.make_print(web.catalog(), view, options, tour_set(), link).data

@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 MAP_IFRAME = "iframe[title*='st_folium']"
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """A plain static file server for ``root`` on 127.0.0.1; yields its URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def block_outside(page: Any) -> list[str]:
+    """Cut the page's browser context off the internet (loopback still answers), as in a
+    公民館 with no wifi; returns the list the refused URLs are appended to."""
+    outside: list[str] = []
+
+    def block(route: Any) -> None:
+        if (urlparse(route.request.url).hostname or "") in LOOPBACK:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page.context.route("**/*", block)
+    return outside
 
 
 def map_frame(page: Any) -> Any:

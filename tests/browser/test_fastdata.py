@@ -7,12 +7,9 @@ taken and that it shows the right features.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +21,7 @@ from ninohe_geo.assets import install_static
 from ninohe_geo.catalog import load_catalog
 
 from .conftest import REPO, AppServer, _serve
-from .helpers import MAP_IFRAME, map_frame
+from .helpers import MAP_IFRAME, map_frame, serve_folder
 
 #: Enough that one policy area alone is still above the canvas threshold.
 N = 4 * mapview.CANVAS_THRESHOLD
@@ -125,17 +122,8 @@ def bare_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         f'</head><body><div id="m" style="height:400px"></div>{scripts}</body></html>',
         encoding="utf-8",
     )
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(root) as url:
+        yield url
 
 
 def test_a_missing_file_says_so_on_the_map(page: Any, bare_page: str) -> None:

@@ -16,7 +16,7 @@ from ninohe_geo.basemaps import available_basemaps
 from ninohe_geo.catalog import load_catalog
 from ninohe_geo.cli import main
 
-from .helpers import map_frame, wait_for_features
+from .helpers import block_outside, map_frame, wait_for_features
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +24,8 @@ TILE_HOSTS = {"cyberjapandata.gsi.go.jp", "tile.openstreetmap.org"}
 
 
 def test_map_works_with_every_outside_request_blocked(page: Any, shipped_app: Any) -> None:
-    from ninohe_geo.catalog import load_catalog
-
     total = len(load_catalog(shipped_app.data_dir).features)
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        host = urlparse(route.request.url).hostname or ""
-        if host in {"127.0.0.1", "localhost"}:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    page.context.route("**/*", block)
+    outside = block_outside(page)
     page.set_viewport_size({"width": 1280, "height": 860})  # a laptop or a projector
     page.goto(shipped_app.url)
     frame = map_frame(page)
@@ -72,16 +60,7 @@ def test_a_tile_pack_made_with_the_command_is_the_offline_base_map(
         )  # fmt: skip
         assert code == 0
         assert any(b.id == f"offline-{PACK}" for b in available_basemaps())
-        outside: list[str] = []
-
-        def block(route: Any) -> None:
-            if (urlparse(route.request.url).hostname or "") in {"127.0.0.1", "localhost"}:
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort("internetdisconnected")
-
-        page.context.route("**/*", block)
+        outside = block_outside(page)
         asked = len(server.requests)
         page.goto(f"{shipped_app.url}/?basemap=offline-{PACK}")
         frame = map_frame(page)

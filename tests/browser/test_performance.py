@@ -8,12 +8,9 @@ and a dense view drawn as dots.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +23,7 @@ from ninohe_geo.catalog import load_catalog
 from ninohe_geo.plan import load_plan
 
 from .conftest import REPO, AppServer, _serve
-from .helpers import map_frame, wait_for_count, wait_for_features
+from .helpers import map_frame, serve_folder, wait_for_count, wait_for_features
 
 #: More than CANVAS_THRESHOLD, few enough to load in a second.
 BIG_N = mapview.CANVAS_THRESHOLD + 500
@@ -135,18 +132,8 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "index.html").write_text(m.get_root().render(), encoding="utf-8")
     payload = fastpayload.payload_json(frame, "ja", lod.for_zoom(11))
     (root / "payload.json").write_text(payload, encoding="utf-8")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(root) as url:
+        yield url
 
 
 def test_dense_view_is_drawn_as_dots_and_still_answers(page: Any, static_site: str) -> None:

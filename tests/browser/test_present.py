@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ninohe_geo.catalog import load_catalog
 from ninohe_geo.tours import Tour, load_tours, stop_view
 
-from .helpers import map_frame, settle, wait_for_ids
+from .helpers import block_outside, map_frame, settle, wait_for_ids
 
 pytestmark = pytest.mark.browser
 
@@ -142,17 +142,7 @@ def test_a_link_to_a_stop_opens_that_stop_in_english(
 def test_presentation_and_a_tour_work_with_the_internet_blocked(
     page: Any, shipped_app: Any, shipped: Any, tours: Any
 ) -> None:
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        host = urlparse(route.request.url).hostname or ""
-        if host in {"127.0.0.1", "localhost"}:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    page.context.route("**/*", block)
+    outside = block_outside(page)
     page.goto(f"{shipped_app.url}/present")
     frame = map_frame(page)
     # The overview: every feature, the large legend, and the notice that tiles are missing.

@@ -7,11 +7,8 @@ reports no serious or critical violation on any page; nothing is fetched but til
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -24,18 +21,13 @@ from ninohe_geo.publish import build_site
 from ninohe_geo.schema import STATUSES, choice
 
 from .axe import axe_violations, describe
-from .helpers import wait_for_ids
+from .helpers import serve_folder, wait_for_ids
 from .phone import DESKTOP, PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 TILE_HOSTS = {"cyberjapandata.gsi.go.jp", "tile.openstreetmap.org"}
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +40,8 @@ def site_url(shipped: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """The published site of the shipped data, served on 127.0.0.1 by a plain file server."""
     out = tmp_path_factory.mktemp("published") / "site"
     build_site(shipped, out)
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(out) as url:
+        yield url
 
 
 def _context(browser: Any, viewport: dict[str, int], **kwargs: Any) -> tuple[Any, Any, list[str]]:

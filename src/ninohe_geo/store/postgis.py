@@ -494,42 +494,27 @@ class PostGISStore(Store):
                         f"UPDATE {table} SET deleted = true, updated_at = now() WHERE id = ANY(%s)",
                         (gone,),
                     )
-                self._history_rows(
-                    cur,
-                    [
-                        (
-                            f"feature:{p.feature_id}",
-                            action,
-                            actor.user,
-                            at,
-                            layer,
-                            p.before,
-                            p.after,
-                            p.note,
-                            batch,
-                        )
-                        for p in pending
-                    ],
-                )
+                entries = [
+                    (
+                        f"feature:{p.feature_id}",
+                        action,
+                        actor.user,
+                        at,
+                        layer,
+                        p.before,
+                        p.after,
+                        p.note,
+                        batch,
+                    )
+                    for p in pending
+                ]
+                self._history_rows(cur, entries)
                 history = self._t("ninohe_history")
                 seqs = conn.execute(
                     f"SELECT seq FROM {history} WHERE batch = %s ORDER BY seq", (batch,)
                 ).fetchall()
-        return [
-            Change(
-                int(seq[0]),
-                f"feature:{p.feature_id}",
-                action,
-                actor.user,
-                at,
-                layer,
-                p.before,
-                p.after,
-                p.note,
-                batch,
-            )
-            for seq, p in zip(seqs, pending, strict=True)
-        ]
+        # The entries are in Change's field order after ``seq``.
+        return [Change(int(seq[0]), *entry) for seq, entry in zip(seqs, entries, strict=True)]
 
     def _history_rows(self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]) -> None:
         """Insert many history entries (key, action, user, at, layer, before, after, note, batch)
