@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from repo_paths import REFERENCE_BOUNDARY, REFERENCE_DIR, REPO_ROOT
 
 from ninohe_geo import paths
 from ninohe_geo.catalog import Catalog, load_catalog
@@ -23,10 +24,20 @@ TESTS_DIR = Path(__file__).resolve().parent
 #: The fixture layer files: good/, broken/, hostile/.
 LAYER_FIXTURES = TESTS_DIR / "data" / "layers"
 #: The shipped plan file every data folder copies.
-PLAN_FILE = paths.plan_file(paths.REPO_ROOT / "geodata")
+PLAN_FILE = paths.plan_file(REPO_ROOT / "geodata")
 
 MakeDataDir = Callable[..., Path]
 RequireReference = Callable[[Path, "str | None"], Path]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Validation in tests checks against the official boundary when the shared folder has it
+    (a user passes ``--boundary`` or sets ``$NINOHE_GEO_BOUNDARY``; the product never looks in
+    the shared test folder). Tests of the fallback unset it."""
+    del config
+    if REFERENCE_BOUNDARY.is_file():
+        os.environ.setdefault(paths.BOUNDARY_ENV, str(REFERENCE_BOUNDARY))
+
 
 # Test modules do not import this file (another conftest.py, e.g. tests/browser/, can take its
 # place in sys.modules): everything they share is a fixture.
@@ -115,7 +126,7 @@ def require_reference() -> RequireReference:
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """The shared reference folder; skips when missing, but fails under ``CI=true``."""
-    return _require_reference(paths.reference_dir(), os.environ.get("CI"))
+    return _require_reference(REFERENCE_DIR, os.environ.get("CI"))
 
 
 @pytest.fixture(scope="session")

@@ -65,10 +65,8 @@ def test_fallback_box_covers_the_whole_city(boundary_file: Path) -> None:
     assert box(*CITY_BBOX).contains(city)
 
 
-def test_reference_boundary_is_found_by_default(
-    boundary_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(BOUNDARY_ENV, raising=False)
+def test_the_test_session_checks_against_the_official_boundary(boundary_file: Path) -> None:
+    """conftest points ``$NINOHE_GEO_BOUNDARY`` at the reference boundary for the whole run."""
     b = find_boundary()
     assert b.exact is True
     assert Path(b.source) == boundary_file
@@ -183,11 +181,10 @@ def test_missing_file_raises_data_file_error(tmp_path: Path) -> None:
 
 @pytest.fixture
 def no_reference(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No env var and an empty reference folder: nothing to find."""
+    """No env var: nothing to find (the product never looks in the shared test folder)."""
     empty = tmp_path / "no-reference"
     empty.mkdir()
     monkeypatch.delenv(BOUNDARY_ENV, raising=False)
-    monkeypatch.setattr(boundary_module, "reference_dir", lambda: empty)
     return empty
 
 
@@ -215,13 +212,18 @@ def test_env_var_is_used(no_reference: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert find_boundary().source == str(path)
 
 
-def test_reference_folder_is_used(no_reference: Path) -> None:
-    write(
-        no_reference,
-        {"type": "FeatureCollection", "features": [n03(CITY_CODE, BOX)]},
-        "ninohe_boundary.geojson",
-    )
-    assert find_boundary().source == str(no_reference / "ninohe_boundary.geojson")
+def test_a_missing_env_file_is_an_error_not_a_silent_fallback(
+    no_reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(BOUNDARY_ENV, str(no_reference / "moved.geojson"))
+    with pytest.raises(DataFileError, match="NINOHE_GEO_BOUNDARY"):
+        find_boundary()
+
+
+def test_the_shared_test_folder_is_not_product_code() -> None:
+    """The boundary module knows nothing of ``../shared/reference`` (a test concern)."""
+    source = Path(boundary_module.__file__).read_text(encoding="utf-8")
+    assert "reference" not in source.split('"""', 2)[2]
 
 
 @pytest.mark.usefixtures("no_reference")

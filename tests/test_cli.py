@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ninohe_geo import boundary as boundary_module
 from ninohe_geo.cli import main
 from ninohe_geo.paths import BOUNDARY_ENV
 
@@ -101,7 +100,6 @@ def test_missing_boundary_file_exits_2(
     empty = tmp_path / "no-reference"
     empty.mkdir()
     monkeypatch.delenv(BOUNDARY_ENV, raising=False)
-    monkeypatch.setattr(boundary_module, "reference_dir", lambda: empty)
     typo = tmp_path / "typo.geojson"
     code = main(["validate", str(make_data_dir("good")), "--boundary", str(typo)])
     assert code == 2
@@ -151,6 +149,16 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
         main([])
     assert exc.value.code == 2
     with pytest.raises(SystemExit) as exc:
-        main(["validate"])
+        main(["export", "--format", "csv"])
     assert exc.value.code == 2
-    assert "path" in capsys.readouterr().err
+    assert "out" in capsys.readouterr().err
+
+
+def test_validate_without_a_path_checks_the_store_in_use(
+    make_data_dir: MakeDataDir, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_data_dir("good")
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(root))
+    monkeypatch.delenv("NINOHE_GEO_STORE", raising=False)
+    assert main(["validate"]) == 0
+    assert f"OK: {root}: 4 feature(s) checked" in capsys.readouterr().out

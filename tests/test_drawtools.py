@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import folium
 import pytest
+from repo_paths import REPO_ROOT
 
 from ninohe_geo.assets import assets
 from ninohe_geo.drawtools import (
@@ -15,11 +18,16 @@ from ninohe_geo.drawtools import (
 )
 
 
-def test_leaflet_draw_comes_from_an_installed_package() -> None:
+def test_leaflet_draw_comes_from_the_pinned_npm_package() -> None:
+    """Leaflet.draw 1.0.4 from package-lock.json (npm ci), never a CDN nor a Django package."""
     files = draw_assets()
     js = next(a for a in files if a.target.endswith("leaflet.draw.js"))
     assert "Leaflet.draw" in js.source.read_text(encoding="utf-8")[:300]
-    assert "site-packages" in str(js.source)
+    assert js.source.parts[-4:-1] == ("node_modules", "leaflet-draw", "dist")
+    lock = json.loads((REPO_ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/leaflet-draw"]["version"] == "1.0.4"
+    installed = json.loads((js.source.parents[1] / "package.json").read_text(encoding="utf-8"))
+    assert installed["version"] == "1.0.4"
     assert any(a.target.endswith("images/spritesheet.svg") for a in files)
     assert all(a.kind == "file" for a in files)  # not linked into every map
     assert {a.target for a in files} <= {a.target for a in assets()}

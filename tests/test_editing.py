@@ -18,16 +18,17 @@ from store_support import (  # noqa: F401 - fixtures
 
 from ninohe_geo.editing import (
     PLAN_YEARS,
+    checked_date,
     conflict_rows,
     feature_from_form,
     form_values,
     history_rows,
     indicator_series,
-    store_catalog,
     suggest_id,
 )
 from ninohe_geo.store import ConflictError, IndicatorValue, Store
 from ninohe_geo.store.base import version_of
+from ninohe_geo.store.catalog import store_catalog
 
 
 def test_form_round_trip_keeps_the_feature() -> None:
@@ -97,3 +98,12 @@ def test_store_catalog_matches_the_folder_catalogue(store: Store) -> None:
         ("sample", 5, "テスト")
     ]
     assert cat.features.loc["ninohe-city-hall-test", "pillar"] == "F"
+
+
+def test_checked_date_is_the_features_own_date_else_the_given_day() -> None:
+    day = dt.date(2031, 1, 1)
+    feature = {"properties": {"updated": "2024-09-26"}}
+    assert checked_date(feature, day) == dt.date(2024, 9, 26)
+    assert checked_date({"properties": {"updated": "not a date"}}, day) == day
+    assert checked_date({"properties": {}}, day) == day
+    assert checked_date(None, day) == day

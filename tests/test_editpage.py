@@ -166,6 +166,25 @@ def test_hostile_names_stay_text_in_the_editor(
     assert r"\<b\>\[x\]\(javascript\:1\)" in sources  # shown as literal text
 
 
+def test_a_name_only_edit_keeps_the_date_the_facts_were_checked(data: Path) -> None:
+    """Saving a new English name does not make an old status look freshly checked (issue #10):
+    the form starts from the feature's own ``updated`` date, whatever today is."""
+    store = open_store(data)
+    before = store.record("castle")
+    assert before is not None
+    checked = before.feature["properties"]["updated"]
+    at = _sign_in(_edit_page(), "sato", PASSWORD)
+    at.segmented_control(key="ed-task").set_value("edit").run()
+    at.selectbox(key="ed-pick").set_value("castle").run()
+    at.text_input(key="ed-edit-form-castle-0-name_en").input("Kunohe Castle ruins (new name)")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    after = store.record("castle")
+    assert after is not None
+    assert after.feature["properties"]["name_en"] == "Kunohe Castle ruins (new name)"
+    assert after.feature["properties"]["updated"] == checked
+
+
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
 def test_conflict_shows_both_sides_and_the_editor_chooses(data: Path, choice: str) -> None:
     at = _sign_in(_edit_page(), "sato", PASSWORD)

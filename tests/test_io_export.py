@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from importer_support import test_boundary
+from repo_paths import REPO_ROOT
 from shapely.geometry import Polygon
 
 from ninohe_geo.catalog import load_catalog
 from ninohe_geo.io.errors import ImportFileError
 from ninohe_geo.io.export import EXPORT_FORMATS, export_bytes, export_file, neutralise, to_csv
 from ninohe_geo.io.pipeline import prepare_import
-from ninohe_geo.paths import REPO_ROOT
 from ninohe_geo.schema import ALL_FIELDS
 
 SHIPPED = REPO_ROOT / "geodata"

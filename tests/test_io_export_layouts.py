@@ -10,10 +10,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from importer_support import IMPORT_DATA, test_boundary
+from repo_paths import REPO_ROOT
 from shapely.geometry import LineString, Point, Polygon
 
 from ninohe_geo.catalog import load_catalog
-from ninohe_geo.editing import store_catalog
 from ninohe_geo.io.errors import ImportFileError
 from ninohe_geo.io.export import export_bytes, export_file
 from ninohe_geo.io.export_layouts import (
@@ -32,7 +32,7 @@ from ninohe_geo.io.layerfile import normalise
 from ninohe_geo.io.mapping import detect_mapping, shipped_mappings, slug
 from ninohe_geo.io.pipeline import prepare_import, write_import
 from ninohe_geo.io.read_csv import decode
-from ninohe_geo.paths import REPO_ROOT
+from ninohe_geo.store.catalog import store_catalog
 from ninohe_geo.store.file import FileStore
 
 SHIPPED = REPO_ROOT / "geodata"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from repo_paths import REFERENCE_DIR, REPO_ROOT
 
 from ninohe_geo import paths
 
@@ -15,8 +16,12 @@ RequireReference = Callable[[Path, str | None], Path]
 
 def test_data_dir_defaults_to_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(paths.DATA_ENV, raising=False)
-    assert paths.data_dir() == paths.REPO_ROOT / "geodata"
-    assert (paths.REPO_ROOT / "pyproject.toml").is_file()
+    assert paths.CHECKOUT == REPO_ROOT
+    assert not paths.is_installed()
+    assert paths.data_dir() == REPO_ROOT / "geodata" == paths.shipped_data_dir()
+    assert paths.dashboard_dir() == paths.app_dir() == REPO_ROOT / "dashboard"
+    assert paths.static_dir() == REPO_ROOT / "dashboard" / "static"
+    assert paths.streamlit_config() == REPO_ROOT / ".streamlit" / "config.toml"
 
 
 def test_data_dir_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -26,11 +31,30 @@ def test_data_dir_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 def test_empty_env_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(paths.DATA_ENV, "")
-    assert paths.data_dir() == paths.REPO_ROOT / "geodata"
+    assert paths.data_dir() == REPO_ROOT / "geodata"
 
 
-def test_reference_dir_is_beside_the_checkout() -> None:
-    assert paths.reference_dir() == paths.REPO_ROOT.parent / "shared" / "reference"
+def test_an_installed_package_uses_its_package_data_and_the_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Installed (no checkout around it), the data and pages come from inside the package and
+    generated files go to the cache folder, never into the package."""
+    monkeypatch.setattr(paths, "CHECKOUT", None)
+    monkeypatch.delenv(paths.DATA_ENV, raising=False)
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    assert paths.is_installed()
+    assert paths.data_dir() == paths.PACKAGE_DIR / "geodata"
+    assert paths.dashboard_dir() == paths.PACKAGE_DIR / "dashboard"
+    assert paths.app_dir() == tmp_path / "cache" / "app"
+    assert paths.static_dir() == tmp_path / "cache" / "app" / "static"
+    assert paths.streamlit_config() == paths.PACKAGE_DIR / "streamlit-config.toml"
+    assert paths.is_packaged_data(paths.PACKAGE_DIR / "geodata" / "layers")
+    assert not paths.is_packaged_data(tmp_path)
+
+
+def test_the_cache_defaults_to_the_platform_user_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.CACHE_ENV, raising=False)
+    assert paths.cache_dir().name == "ninohe-geo"
 
 
 def test_files_in_a_data_folder(tmp_path: Path) -> None:
@@ -66,6 +90,6 @@ def test_reference_missing_fails_under_ci(
 
 
 def test_reference_fixture(reference_dir: Path, boundary_file: Path) -> None:
-    assert reference_dir == paths.reference_dir()
+    assert reference_dir == REFERENCE_DIR
     assert boundary_file.parent == reference_dir
     assert boundary_file.is_file()

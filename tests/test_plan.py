@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
+from repo_paths import REPO_ROOT
 
 from ninohe_geo.errors import DataFileError
-from ninohe_geo.paths import REPO_ROOT
 from ninohe_geo.plan import Plan, load_plan
 
-#: The shared plan folder beside the checkout (like ``paths.reference_dir()``).
+#: The shared plan folder beside the checkout (like ``repo_paths.REFERENCE_DIR``).
 PLAN_TEXT_DIR = REPO_ROOT.parent / "shared" / "plan"
 SHIPPED_PLAN = REPO_ROOT / "geodata" / "plan.yaml"
 

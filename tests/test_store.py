@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO_ROOT
 from store_support import (  # noqa: F401 - fixtures
     ADMIN,
     ALICE,
@@ -26,7 +27,6 @@ from store_support import (  # noqa: F401 - fixtures
 )
 
 from ninohe_geo.catalog import load_catalog
-from ninohe_geo.paths import REPO_ROOT
 from ninohe_geo.store import (
     ConflictError,
     Identity,

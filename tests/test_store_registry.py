@@ -43,3 +43,29 @@ def test_configuration_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     secrets.write_text("not = [toml", encoding="utf-8")  # a broken file is ignored
     monkeypatch.delenv("NINOHE_GEO_STORE")
     assert configured_location() == str(tmp_path / "data")
+
+
+def test_the_data_inside_an_installed_package_refuses_writes(
+    make_data_dir,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed, the shipped data is read-only (``ninohe-geo init DIR`` makes a copy to edit):
+    a write says so and changes nothing."""
+    from ninohe_geo import paths
+    from ninohe_geo.store import StoreReadOnly
+    from ninohe_geo.store.base import Identity
+
+    shipped: Path = make_data_dir("good")
+    monkeypatch.setattr(paths, "CHECKOUT", None)
+    monkeypatch.setattr(paths, "PACKAGED_DATA", shipped)
+    before = {f: f.read_bytes() for f in shipped.rglob("*") if f.is_file()}
+    store = open_store(shipped / "layers" / "..")
+    rec = store.record("castle")
+    assert rec is not None
+    editor = Identity("sato", "editor")
+    with pytest.raises(StoreReadOnly, match="ninohe-geo init"):
+        store.delete(editor, "castle", rec.version)
+    with pytest.raises(StoreReadOnly, match="ninohe-geo init"):
+        store.save(editor, "sample", rec.feature, rec.version)
+    assert {f: f.read_bytes() for f in shipped.rglob("*") if f.is_file()} == before
+    assert open_store(make_data_dir("good")).read_only_reason == ""  # any other folder writes

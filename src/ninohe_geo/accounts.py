@@ -9,15 +9,16 @@ Two ways to sign in, one result (a :class:`~ninohe_geo.store.Identity`):
 - **Local accounts** for a single machine: ``users.json`` in the data folder (or
   ``$NINOHE_GEO_USERS``), listed in ``.gitignore`` so hashes never reach the repository. Passwords
   are hashed with argon2id by ``argon2-cffi`` (no hand-rolled crypto); the file is written
-  atomically under a lock. Accounts are managed by admins: from the command line
-  (``ninohe-geo users add NAME --role editor``; whoever has the machine's shell is its admin) or
-  by a signed-in admin in the app, both through :class:`AccountStore`, which checks the role.
+  atomically under an exclusive lock on ``.users.json.lock`` beside it (``filelock``: ``flock``
+  on POSIX, a byte-range lock on Windows; sign-in only reads and takes no lock). Accounts are
+  managed by admins: from the command line (``ninohe-geo users add NAME --role editor``;
+  whoever has the machine's shell is its admin) or by a signed-in admin in the app, both
+  through :class:`AccountStore`, which checks the role.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from filelock import FileLock
 
 from ninohe_geo.atomic import write_atomic
 from ninohe_geo.paths import data_dir
@@ -94,12 +96,13 @@ class AccountStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
-        """Read-modify-write under an exclusive lock; written atomically on success."""
+        """Read-modify-write under an exclusive lock (blocking, released however the body
+        ends); written atomically on success."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.path.with_name(f".{self.path.name}.lock"), mode=0o600)
         with os_errors(self.path, "changing accounts"):
-            fd = os.open(self.path.with_name(f".{self.path.name}.lock"), os.O_RDWR | os.O_CREAT)
+            lock.acquire()
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             users = self._read()
             yield users
             data = json.dumps({"users": users}, ensure_ascii=False, indent=2, sort_keys=True)
@@ -107,7 +110,7 @@ class AccountStore:
                 write_atomic(self.path, (data + "\n").encode("utf-8"))
                 os.chmod(self.path, 0o600)
         finally:
-            os.close(fd)
+            lock.release()
 
     def accounts(self) -> list[Account]:
         """Every account, by name."""

@@ -1,23 +1,81 @@
-"""Start the Streamlit app in a child process on 127.0.0.1, for browser tests and benchmarks.
+"""Start the Streamlit app: ``ninohe-geo app`` for people, :func:`start_app` for browser tests
+and benchmarks.
 
-One place for the command line and the readiness wait (the health endpoint, never a fixed
-sleep), so the tests and the benchmarks measure the same app started the same way.
+One place for the command line, the app's Streamlit settings and the readiness wait (the health
+endpoint, never a fixed sleep), so a city, the tests and the benchmarks run the same app started
+the same way. Installed, the pages run from a copy in the cache folder (:func:`prepare_app_dir`):
+Streamlit serves ``static/`` beside the main script, and generated files never go into the
+package. The settings come from one file (:func:`ninohe_geo.paths.streamlit_config`) passed as
+command-line flags, so they hold whatever folder the app is started from.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ninohe_geo.paths import DATA_ENV, REPO_ROOT
+from ninohe_geo import paths
+from ninohe_geo.paths import DATA_ENV
 
-APP = REPO_ROOT / "dashboard" / "app.py"
+#: What of the pages is copied for an installed app (generated ``static/`` is never copied).
+_PAGE_SUFFIXES = (".py", ".css", ".png")
+
+
+def prepare_app_dir() -> Path:
+    """The folder to run the app's main script from, made ready: a checkout runs its own
+    ``dashboard/``; an installed app gets its pages copied into :func:`paths.app_dir` (only files
+    that changed, so an upgrade refreshes them and a restart copies nothing). Returns the folder.
+    """
+    target = paths.app_dir()
+    source = paths.dashboard_dir()
+    if target == source:
+        return target
+    for src in sorted(source.rglob("*")):
+        rel = src.relative_to(source)
+        if rel.parts[0] in ("static", "__pycache__") or src.suffix not in _PAGE_SUFFIXES:
+            continue
+        dst = target / rel
+        if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f".{dst.name}.tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    return target
+
+
+def streamlit_flags(config: Path | None = None) -> list[str]:
+    """The app's Streamlit settings (``[section] key = value`` in :func:`paths.streamlit_config`)
+    as ``--section.key=value`` flags."""
+    table = tomllib.loads((config or paths.streamlit_config()).read_text(encoding="utf-8"))
+    flags = []
+    for section, values in table.items():
+        if not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.append(f"--{section}.{key}={text}")
+    return flags
+
+
+def app_command(port: int | None = None, address: str | None = None) -> list[str]:
+    """The command line that runs the app (``python -m streamlit run …/app.py`` + settings)."""
+    main = prepare_app_dir() / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(main), *streamlit_flags()]
+    if port is not None:
+        command.append(f"--server.port={port}")
+    if address is not None:
+        command.append(f"--server.address={address}")
+    return command
 
 
 @dataclass
@@ -55,22 +113,16 @@ def start_app(
     """
     port = port or free_port()
     env = {**os.environ, DATA_ENV: str(data_dir)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    command = app_command(port, "127.0.0.1")
+    cwd = paths.CHECKOUT or Path.cwd()
     if log is None:
         proc = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
     else:
         with log.open("wb") as out:
             proc = subprocess.Popen(  # noqa: S603 - our own command line
-                command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
             )
     url = f"http://127.0.0.1:{port}"
 

@@ -13,7 +13,10 @@ from pathlib import Path
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable."""
+    """Make a rename in ``folder`` durable. A no-op on Windows, which cannot open a folder as a
+    file (NTFS journals the rename's metadata itself)."""
+    if os.name == "nt":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

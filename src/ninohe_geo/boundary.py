@@ -1,9 +1,8 @@
 """The city boundary for the "inside the city" check.
 
 The official boundary (国土数値情報 N03, 二戸市 03213) is not shipped with the project: it is read
-from a file the user has — ``--boundary FILE``, ``$NINOHE_GEO_BOUNDARY``, or the shared reference
-folder beside the checkout. Without one, the check falls back to the city's bounding box, and the
-report says so.
+from a file the user has — ``--boundary FILE`` or ``$NINOHE_GEO_BOUNDARY``. Without one, the check
+falls back to the city's bounding box, and the report says so.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from ninohe_geo.errors import DataFileError
-from ninohe_geo.paths import BOUNDARY_ENV, reference_dir
+from ninohe_geo.paths import BOUNDARY_ENV
 from ninohe_geo.validation import SHAPE_ERRORS
 
 CITY_CODE = "03213"
@@ -74,20 +73,19 @@ def read_boundary(path: Path, city_code: str = CITY_CODE) -> Boundary:
 
 
 def find_boundary(explicit: Path | None = None) -> Boundary:
-    """The boundary to check against: explicit file, env var, shared reference, else the bbox."""
+    """The boundary to check against: explicit file, ``$NINOHE_GEO_BOUNDARY``, else the bbox
+    (marked inexact, so reports say what they were checked against)."""
     if explicit is not None:
         # a mistyped --boundary must fail, not be silently replaced by another file
         if not explicit.is_file():
             raise DataFileError(explicit, "boundary file not found")
         return read_boundary(explicit)
-    candidates = []
     env = os.environ.get(BOUNDARY_ENV)
     if env:
-        candidates.append(Path(env))
-    candidates.append(reference_dir() / "ninohe_boundary.geojson")
-    for path in candidates:
-        if path.is_file():
-            return read_boundary(path)
+        path = Path(env)
+        if not path.is_file():
+            raise DataFileError(path, f"boundary file not found (named by ${BOUNDARY_ENV})")
+        return read_boundary(path)
     return Boundary(
         geometry=box(*CITY_BBOX),
         source="bounding box of 二戸市 (no boundary file found; pass --boundary)",

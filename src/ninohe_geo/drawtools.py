@@ -1,12 +1,12 @@
 """Drawing on the map for editors: folium's ``Draw`` with Leaflet.draw served locally.
 
-folium's :class:`folium.plugins.Draw` loads Leaflet.draw from a CDN. No XStatic package ships
-Leaflet.draw; ``django-leaflet`` (a well-kept PyPI package, makinacorpus) vendors Leaflet.draw
-1.0.4 in its static folder, so we depend on it for those files only. It pulls Django in as a
-dependency (about 10 MB installed, never imported: the files are located with
-``importlib.util.find_spec``, which does not run the package). The files are copied by
-:mod:`ninohe_geo.assets` with kind ``"file"``, so only maps that draw (the editing page) load
-them; the public map stays as light as before.
+folium's :class:`folium.plugins.Draw` loads Leaflet.draw from a CDN. No Python package ships
+Leaflet.draw on its own, so it comes from its own registry: the npm package ``leaflet-draw``
+1.0.4 (MIT), pinned in ``package-lock.json`` at the checkout's root and installed by ``npm ci``;
+the wheel build copies its ``dist/`` into the package (``hatch_build.py``), so an installed
+ninohe-geo needs no npm. (Until issue #10 it was borrowed from ``django-leaflet``, which brought
+two Django versions along.) The files are copied by :mod:`ninohe_geo.assets` with kind
+``"file"``, so only maps that draw (the editing page) load them; the public map stays as light.
 
 Geometry from the browser is untrusted: :func:`drawn_geometry` accepts only the GeoJSON types a
 plan feature may have, rounds coordinates to 7 decimals (RFC 7946 practice; ≈ 1 cm) and leaves
@@ -15,7 +15,6 @@ validity checks to :func:`ninohe_geo.validation.check_feature`, like any import.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from jinja2 import Template
 
 from ninohe_geo.assets import STREAMLIT_STATIC_URL, Asset
 from ninohe_geo.escape import script_json
+from ninohe_geo.paths import CHECKOUT, PACKAGE_DIR
 from ninohe_geo.validation import GEOMETRY_TYPES
 
 DRAW_TARGET = "vendor/leaflet-draw"
@@ -34,15 +34,18 @@ DECIMALS = 7
 
 
 def _draw_dir() -> Path:
-    """django-leaflet's copy of Leaflet.draw, found without importing the package."""
-    spec = importlib.util.find_spec("leaflet")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        folder = Path(location) / "static" / "leaflet" / "draw"
+    """Leaflet.draw's ``dist/`` folder: inside the installed package (the wheel build copies the
+    npm package there, see ``hatch_build.py``), else the checkout's ``node_modules`` (``npm ci``,
+    which ``./run`` does, installs it from ``package-lock.json``)."""
+    candidates = [PACKAGE_DIR / "vendor" / "leaflet-draw"]
+    if CHECKOUT is not None:
+        candidates.append(CHECKOUT / "node_modules" / "leaflet-draw" / "dist")
+    for folder in candidates:
         if (folder / "leaflet.draw.js").is_file():
             return folder
     raise FileNotFoundError(
-        "Leaflet.draw not found: install the django-leaflet package (uv sync), which ships it"
+        "Leaflet.draw (the editing page's drawing tools) is missing: in a checkout run `npm ci` "
+        "(./run app does it); an installed package carries it"
     )
 
 

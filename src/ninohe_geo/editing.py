@@ -1,5 +1,5 @@
 """What the editing page needs, without Streamlit: forms ↔ features, history and conflict rows,
-indicator series, and the catalogue of a store that is not a folder.
+indicator series.
 
 The page reads widgets and calls these; the store checks roles and versions. Nothing here
 writes.
@@ -13,13 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from ninohe_geo.catalog import Catalog, LayerInfo, features_frame, import_mapping
-from ninohe_geo.plan import Lang, Plan
+from ninohe_geo.plan import Lang
 from ninohe_geo.schema import ALL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS
-from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, Store, make_feature
-from ninohe_geo.validation import Problem, check_feature, duplicate_id_problems
+from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, make_feature
 
 #: The form's fields, in the order shown (the schema's, minus ``updated`` set from the date).
 FORM_FIELDS: tuple[str, ...] = tuple(f for f in ALL_FIELDS if f != "updated")
@@ -52,6 +48,18 @@ def feature_from_form(
     props["updated"] = updated.isoformat()
     ordered = {k: props[k] for k in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS) if k in props}
     return make_feature(ordered, geometry)
+
+
+def checked_date(feature: dict[str, Any] | None, today: dt.date) -> dt.date:
+    """When the feature's facts were last confirmed (its ``updated`` date), else ``today``.
+
+    The edit form starts from this date, so saving an edit keeps it unless the editor says the
+    facts were checked again (a new feature has just been checked: ``today``)."""
+    raw = ((feature or {}).get("properties") or {}).get("updated")
+    try:
+        return dt.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return today
 
 
 def form_values(feature: dict[str, Any] | None) -> dict[str, str]:
@@ -150,46 +158,3 @@ def indicator_series(
             SeriesPoint(year, v.value if v else None, v.unit if v else "", v.source if v else "")
         )
     return out
-
-
-# ---------------------------------------------------------------------- store → catalogue
-def store_catalog(store: Store) -> Catalog:
-    """A :class:`Catalog` from any store (the app uses this when the store is a database).
-
-    Features pass the same checks as in :func:`ninohe_geo.catalog.load_catalog`; bad ones are
-    left out and reported, the rest load.
-    """
-    plan = Plan.model_validate(yaml.safe_load(store.plan_yaml()))
-    metas = store.layers()
-    records: list[dict[str, Any]] = []
-    problems: list[Problem] = []
-    counts: dict[str, int] = {}
-    for rec in store.records():
-        file = f"{rec.layer} ({store.location})"
-        geom, found = check_feature(rec.feature, 0, plan, file)
-        problems.extend(found)
-        if geom is None or any(p.severity == "error" for p in found):
-            continue
-        props = rec.feature["properties"]
-        record = {key: props.get(key) for key in ALL_FIELDS}
-        record["geometry"] = geom
-        record["layer"] = rec.layer
-        records.append(record)
-        counts[rec.layer] = counts.get(rec.layer, 0) + 1
-    problems.extend(duplicate_id_problems((r["layer"], r["id"]) for r in records))
-    layers = []
-    for layer_id in sorted(set(metas) | set(counts)):
-        meta = metas.get(layer_id) or {}
-        layers.append(
-            LayerInfo(
-                id=layer_id,
-                title_ja=str(meta.get("title_ja") or layer_id),
-                title_en=str(meta.get("title_en") or layer_id),
-                description_ja=str(meta.get("description_ja") or ""),
-                description_en=str(meta.get("description_en") or ""),
-                file=f"{layer_id}.geojson",
-                count=counts.get(layer_id, 0),
-                mapping=import_mapping(meta),
-            )
-        )
-    return Catalog(plan, tuple(layers), features_frame(records, plan), tuple(problems))

@@ -22,6 +22,7 @@ from ninohe_geo.drawtools import DefaultIconPath, draw_control, last_drawing
 from ninohe_geo.editing import (
     FORM_FIELDS,
     INDICATOR_YEARS,
+    checked_date,
     conflict_rows,
     feature_from_form,
     form_values,
@@ -102,9 +103,19 @@ def _edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None, key: st
 
 
 def _feature_form(
-    key: str, plan: Plan, layers: list[str], values: dict[str, str], lang: Lang, fixed_layer: str
+    key: str,
+    plan: Plan,
+    layers: list[str],
+    values: dict[str, str],
+    lang: Lang,
+    fixed_layer: str,
+    checked: dt.date,
 ) -> tuple[bool, dict[str, Any], str, dt.date, str]:
-    """The attribute form; returns (submitted, values, layer, status date, note)."""
+    """The attribute form; returns (submitted, values, layer, status date, note).
+
+    ``checked`` is the date the facts were last confirmed (``updated``): the form starts from it
+    and it changes only when the editor changes it, so a name-only edit keeps an old status
+    looking as old as it is (issue #10)."""
     statuses = {s.code: s.label(lang) for s in STATUSES}
     accuracies = {a.code: a.label(lang) for a in ACCURACIES}
     measures = {m.id: f"{m.id} {m.name(lang)}" for m in plan.measures}
@@ -162,7 +173,10 @@ def _feature_form(
             else:
                 out[name] = st.text_input(label, value=current, key=wkey)
         status_date = st.date_input(
-            t("ed_status_date", lang), value=dt.date.today(), key=f"{key}-date"
+            t("ed_status_date", lang),
+            value=checked,
+            key=f"{key}-date",
+            help=t("ed_status_date_help", lang),
         )
         note = st.text_input(t("ed_note", lang), key=f"{key}-note")
         submitted = st.form_submit_button(t("ed_save", lang), type="primary")
@@ -270,7 +284,7 @@ def new_feature_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -
     values = form_values(None)
     values["id"] = suggest_id("new-project", taken)
     submitted, out, layer, date, note = _feature_form(
-        f"ed-new-form-{n}", cat.plan, layers, values, lang, ""
+        f"ed-new-form-{n}", cat.plan, layers, values, lang, "", dt.date.today()
     )
     if submitted:
         feature = feature_from_form(out, geometry, date)
@@ -308,6 +322,7 @@ def edit_feature_section(store: Store, cat: Catalog, who: Identity, lang: Lang) 
         form_values(base_feature),
         lang,
         rec.layer,
+        checked_date(base_feature, dt.date.today()),
     )
     if submitted:
         feature = feature_from_form(out, geometry, date)

@@ -138,11 +138,28 @@ class PrintResult:
     html: str = field(repr=False, default="")
 
 
+#: What to say when the ``print`` extra (Playwright) is not installed.
+MISSING_PRINT_EXTRA = (
+    "printing needs the 'print' extra (Playwright): pip install 'ninohe-geo[print]' "
+    "(印刷には追加機能 print が必要です)"
+)
+
+
+def printing_available() -> bool:
+    """Whether the ``print`` extra is installed (the app hides nothing: it says what is missing)."""
+    import importlib.util
+
+    return importlib.util.find_spec("playwright") is not None
+
+
 def chromium_path() -> str:
     """The Chromium to render with: ``$CHROMIUM``, ``chromium`` on PATH, or /usr/bin/chromium."""
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        raise PrintError("Chromium is needed to print: apt-get install chromium fonts-noto-cjk")
+        raise PrintError(
+            "Chromium is needed to print: apt-get install chromium fonts-noto-cjk, or set "
+            "$CHROMIUM to a Chromium, Chrome or Edge program (e.g. msedge.exe on Windows)"
+        )
     return path
 
 
@@ -430,9 +447,12 @@ def _render_here(
     doc: str, options: PrintOptions, workdir: Path, chromium: str | None
 ) -> tuple[bytes, int]:
     """:func:`render` in the calling thread."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import ViewportSize, sync_playwright
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import ViewportSize, sync_playwright
+    except ImportError as exc:
+        raise PrintError(MISSING_PRINT_EXTRA) from exc
 
     page_file = workdir / "print.html"
     page_file.write_text(doc, encoding="utf-8")

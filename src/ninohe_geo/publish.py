@@ -11,13 +11,16 @@ Layout of ``OUT/`` (Japanese at the root, English under ``en/``)::
 
     index.html, en/index.html              map, search, area / near me, every project
     p/<id>.html, en/p/<id>.html            one shareable page per project
-    data.html, en/data.html                downloads, licence, sources
-    data/ninohe-plan.geojson, .csv         the data (RFC 7946; CSV formula-safe)
+    data.html, en/data.html                downloads, licence, sources; schema.org Dataset JSON-LD
+    data/ninohe-plan.geojson, .csv         the data (RFC 7946; CSV formula-safe), CC BY 4.0
+    datapackage.json, catalog.jsonld       the data described for harvesters (Frictionless, DCAT)
     static/                                Leaflet + plugins (assets.install_static) + site.js
     sitemap.xml, robots.txt
 
 No CDN at run time (tiles aside), no server-side code. Templates are Jinja2 with autoescape on;
 data reaches ``<script>`` only as JSON through :func:`~ninohe_geo.escape.script_json`.
+The data's licence, attributions and machine-readable descriptions come from
+:mod:`~ninohe_geo.datasetmeta`, computed from the download files as written (sizes, hashes).
 
 The build is atomic as far as a file system allows: everything is written into a temporary
 sibling folder, then swapped in with two renames (old → ``.old``, new → ``OUT``), so a reader or
@@ -39,9 +42,9 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
-from ninohe_geo import districts, residents
+from ninohe_geo import datasetmeta, districts, residents
 from ninohe_geo.assets import install_static
-from ninohe_geo.basemaps import BASEMAPS, DEFAULT_BASEMAP, basemap
+from ninohe_geo.basemaps import DEFAULT_BASEMAP, basemap
 from ninohe_geo.catalog import Catalog
 from ninohe_geo.details import feature_details
 from ninohe_geo.errors import NinoheGeoError
@@ -60,6 +63,10 @@ SITE_ASSETS = PACKAGE_DIR / "site"
 #: Files of the data downloads, relative to the site root.
 GEOJSON_FILE = "data/ninohe-plan.geojson"
 CSV_FILE = "data/ninohe-plan.csv"
+#: The downloads as (file, export format), in the order the data page and metadata list them.
+DOWNLOADS: tuple[tuple[str, str], ...] = ((GEOJSON_FILE, "geojson"), (CSV_FILE, "csv"))
+DATAPACKAGE_FILE = datasetmeta.DATAPACKAGE_FILE
+DCAT_FILE = datasetmeta.DCAT_FILE
 #: Used in sitemap.xml when no --base-url is given (say so: a real host must pass its URL).
 DEFAULT_BASE_URL = "http://localhost:8000/"
 
@@ -161,7 +168,12 @@ def _write(path: Path, text: str | bytes) -> int:
 
 
 def _render_lang(
-    env: jinja2.Environment, catalog: Catalog, lang: Lang, root: Path, built: str
+    env: jinja2.Environment,
+    catalog: Catalog,
+    lang: Lang,
+    root: Path,
+    built: str,
+    meta: datasetmeta.DatasetFacts,
 ) -> list[str]:
     """Write one language's pages into ``root``; returns their paths relative to the root."""
     prefix = _prefix(lang)
@@ -202,16 +214,18 @@ def _render_lang(
         )
         _write(root / prefix / "p" / f"{card.id}.html", html)
         pages.append(f"{prefix}p/{card.id}.html")
-    sources = sorted({str(s) for s in catalog.features["source"]})
+    jsonld = datasetmeta.jsonld_script(datasetmeta.dataset_jsonld(meta, lang))
     data_page = env.get_template("data.html").render(
         **common,
         page="data.html",
         other_href=("../data.html" if prefix else "en/data.html"),
         geojson_href=up + GEOJSON_FILE,
         csv_href=up + CSV_FILE,
-        sources=sources,
+        sources=meta.sources,
         count=len(catalog.features),
-        basemaps=[b.name(lang) for b in BASEMAPS],
+        basemaps=[(c.title(lang), c.url) for c in datasetmeta.BASEMAP_CREDITS],
+        licence_url=datasetmeta.DATA_LICENCE.url,
+        dataset_jsonld=Markup(jsonld),  # noqa: S704 - escaped JSON
     )
     _write(root / prefix / "data.html", data_page)
     pages.append(f"{prefix}data.html")
@@ -276,13 +290,16 @@ def build_site(
         site_dir.mkdir(parents=True, exist_ok=True)
         for name in ("site.js", "site.css"):
             shutil.copyfile(SITE_ASSETS / name, site_dir / name)
+        for path, fmt in DOWNLOADS:
+            _write(tmp / path, export_bytes(catalog.features, fmt))
+        base = base_url if base_url.endswith("/") else base_url + "/"
+        meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built)
         pages: list[str] = []
         for lang in LANGS:
-            pages += _render_lang(env, catalog, lang, tmp, built)
-        _write(tmp / GEOJSON_FILE, export_bytes(catalog.features, "geojson"))
-        _write(tmp / CSV_FILE, export_bytes(catalog.features, "csv"))
+            pages += _render_lang(env, catalog, lang, tmp, built, meta)
+        _write(tmp / DATAPACKAGE_FILE, datasetmeta.json_file(datasetmeta.datapackage(meta)))
+        _write(tmp / DCAT_FILE, datasetmeta.json_file(datasetmeta.dcat_catalog(meta)))
         _write(tmp / "sitemap.xml", sitemap(pages, base_url, built))
-        base = base_url if base_url.endswith("/") else base_url + "/"
         _write(tmp / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         _write(tmp / MARKER, f"built {built} by ninohe-geo publish\n")
         total = _publishable(tmp)

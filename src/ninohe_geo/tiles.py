@@ -37,7 +37,7 @@ from ninohe_geo.basemaps import GSI_ATTRIBUTION, OSM_ATTRIBUTION, Basemap
 from ninohe_geo.boundary import CITY_BBOX
 from ninohe_geo.errors import NinoheGeoError
 from ninohe_geo.escape import html_text
-from ninohe_geo.paths import REPO_ROOT
+from ninohe_geo.paths import static_dir
 
 DEFAULT_SOURCE = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 DEFAULT_NAME = "gsi-std"
@@ -59,9 +59,9 @@ class TilePackError(NinoheGeoError):
 
 
 def tiles_root() -> Path:
-    """The folder of packs: ``$NINOHE_GEO_TILES`` or ``dashboard/static/tiles``."""
+    """The folder of packs: ``$NINOHE_GEO_TILES`` or ``tiles/`` in the app's static folder."""
     env = os.environ.get(TILES_ENV)
-    return Path(env) if env else REPO_ROOT / "dashboard" / "static" / "tiles"
+    return Path(env) if env else static_dir() / "tiles"
 
 
 def parse_zooms(text: str) -> tuple[int, ...]:

@@ -1,4 +1,5 @@
-"""``ninohe-geo validate``: check a data folder or a single layer file and report per feature.
+"""``ninohe-geo validate``: check a store (a data folder or a database) or a single layer file
+and report per feature.
 
 Everything the loader checks (files parse, schema, measures, geometry validity, RFC 7946
 winding, unique ids) plus the city boundary. The report is what the app's import page shows too.
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ninohe_geo.boundary import Boundary
-from ninohe_geo.catalog import load_catalog, read_layer
+from ninohe_geo.catalog import Catalog, load_catalog, read_layer
 from ninohe_geo.paths import data_dir, plan_file
 from ninohe_geo.plan import load_plan
 from ninohe_geo.validation import Problem, boundary_problems, duplicate_id_problems
@@ -60,20 +61,12 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
     problems: list[Problem] = []
     if target.is_dir():
         catalog = load_catalog(target)
-        plan = catalog.plan
-        problems.extend(catalog.problems)
         # Tours (tours/*.yaml) must read and refer only to features and layers that exist.
         from ninohe_geo.tours import all_tour_problems, load_tours
 
         problems.extend(all_tour_problems(load_tours(target), catalog))
-        features = catalog.features
-        count = len(features)
-        file_of = {info.id: info.file for info in catalog.layers}
-        for fid, layer, geom in zip(
-            features["id"], features["layer"], features.geometry, strict=True
-        ):
-            file = file_of.get(layer, f"{layer}.geojson")
-            problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
+        problems.extend(_catalog_problems(catalog, boundary))
+        count = len(catalog.features)
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
         _, records, found = read_layer(target, plan)
@@ -84,8 +77,45 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
             problems.extend(
                 boundary_problems(target.name, rec["id"], rec["geometry"], boundary.geometry)
             )
+    return _report(str(target), count, problems, boundary)
+
+
+def validate_store(location: str, boundary: Boundary) -> Report:
+    """Validate the store at ``location`` (a ``postgresql://`` URL, or a folder) as the app and
+    every command read it (:func:`ninohe_geo.store.catalog.open_catalog`)."""
+    from ninohe_geo.store.catalog import folder_of, is_folder, open_catalog
+
+    if is_folder(location):
+        return validate_path(folder_of(location), boundary)
+    catalog = open_catalog(location)
+    return _report(
+        _redact(location), len(catalog.features), _catalog_problems(catalog, boundary), boundary
+    )
+
+
+def _redact(location: str) -> str:
+    """A database URL without its password (reports are printed and logged)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _catalog_problems(catalog: Catalog, boundary: Boundary) -> list[Problem]:
+    """The catalogue's own problems and every feature outside the boundary."""
+    problems = list(catalog.problems)
+    features = catalog.features
+    file_of = {info.id: info.file for info in catalog.layers}
+    for fid, layer, geom in zip(features["id"], features["layer"], features.geometry, strict=True):
+        file = file_of.get(layer, f"{layer}.geojson")
+        problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
+    return problems
+
+
+def _report(target: str, count: int, problems: list[Problem], boundary: Boundary) -> Report:
     if not boundary.exact:
-        problems.append(
-            Problem(str(target), None, f"checked against the {boundary.source}", "warning")
-        )
-    return Report(str(target), count, tuple(problems), boundary.source)
+        problems.append(Problem(target, None, f"checked against the {boundary.source}", "warning"))
+    return Report(target, count, tuple(problems), boundary.source)

@@ -15,12 +15,13 @@ import streamlit as st
 
 from ninohe_geo.accounts import AccountStore, oidc_identity
 from ninohe_geo.catalog import Catalog
-from ninohe_geo.editing import SeriesPoint, indicator_series, store_catalog
+from ninohe_geo.editing import SeriesPoint, indicator_series
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
 from ninohe_geo.paths import data_dir
 from ninohe_geo.plan import Lang, Plan
 from ninohe_geo.store import Identity, Store, StoreError, configured_location, open_store
+from ninohe_geo.store.catalog import store_catalog
 
 IDENTITY_KEY = "ninohe_identity"
 FAILURES_KEY = "ninohe_signin_failures"

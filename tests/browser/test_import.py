@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from repo_paths import REFERENCE_DIR
 from store_support import pg_base_url, with_schema
 
-from ninohe_geo import paths
 from ninohe_geo.accounts import AccountStore
 from ninohe_geo.store import Identity, open_store
 from ninohe_geo.store.file import FileStore
@@ -33,7 +33,7 @@ PASSWORD = "a long enough password"
 
 
 def _reference_file(name: str) -> Path:
-    path = paths.reference_dir() / name
+    path = REFERENCE_DIR / name
     if not path.is_file():
         message = f"{path} missing (the shared reference folder sits beside the checkout)"
         if os.environ.get("CI") == "true":

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from ninohe_geo.errors import NinoheGeoError
-from ninohe_geo.paths import REPO_ROOT
+from ninohe_geo.paths import CHECKOUT
 
 NAME = "bench"
 HELP = "benchmark the map against plain folium (needs the checkout's bench/ folder)"
@@ -18,10 +18,10 @@ HELP = "benchmark the map against plain folium (needs the checkout's bench/ fold
 
 def run(args: argparse.Namespace) -> int:
     """Hand the remaining arguments to ``bench.cli.main``."""
-    if not (REPO_ROOT / "bench" / "cli.py").is_file():
-        raise NinoheGeoError(f"no bench/ folder in {REPO_ROOT}: run from a checkout")
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+    if CHECKOUT is None or not (CHECKOUT / "bench" / "cli.py").is_file():
+        raise NinoheGeoError("the benchmarks live in a checkout's bench/ folder: run from one")
+    if str(CHECKOUT) not in sys.path:
+        sys.path.insert(0, str(CHECKOUT))
     from bench.cli import main
 
     argv: list[str] = []

@@ -14,18 +14,18 @@ HELP = "export features as GeoJSON, GeoPackage, CSV or KML"
 def run(args: argparse.Namespace) -> int:
     """Export the (filtered) catalogue."""
     from ninohe_geo import filters
-    from ninohe_geo.catalog import load_catalog
+    from ninohe_geo.commands._options import location
     from ninohe_geo.io.errors import ImportFileError
     from ninohe_geo.io.export import export_file
     from ninohe_geo.io.export_layouts import AUTO, choose_layout, layer_mappings
-    from ninohe_geo.paths import data_dir
+    from ninohe_geo.store.catalog import open_catalog
 
     if args.format != "csv" and args.layout != AUTO:
         raise ImportFileError(
             "--layout", f"--layout applies to --format csv only, not {args.format}"
         )
 
-    catalog = load_catalog(args.data or data_dir())
+    catalog = open_catalog(location(args))
     flt = filters.FeatureFilter(
         pillars=frozenset(args.pillar),
         measures=frozenset(args.measure),
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``export``."""
+    from ninohe_geo.commands._options import add_location
     from ninohe_geo.io.export import EXPORT_FORMATS
     from ninohe_geo.io.export_layouts import AUTO, LAYOUT_CHOICES
 
@@ -65,5 +66,5 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer", action="append", default=[], help="layer ID (repeatable)")
     p.add_argument("--featured", action="store_true", help="only ★ measures")
     p.add_argument("--text", default=None, help="name contains")
-    p.add_argument("--data", type=Path, default=None, help="data folder")
+    add_location(p)
     p.set_defaults(func=run)

@@ -23,14 +23,13 @@ def run(args: argparse.Namespace) -> int:
     """Render the printout and write it atomically; print what it holds."""
     from ninohe_geo import share
     from ninohe_geo.atomic import write_atomic
-    from ninohe_geo.catalog import load_catalog
-    from ninohe_geo.paths import data_dir
+    from ninohe_geo.commands._options import location, tours_folder
     from ninohe_geo.printing import Format, PrintOptions, known_values, make_print
+    from ninohe_geo.store.catalog import open_catalog
     from ninohe_geo.tours import load_tours
 
-    root = args.data or data_dir()
-    catalog = load_catalog(root)
-    tours = load_tours(root)
+    catalog = open_catalog(location(args))
+    tours = load_tours(tours_folder(args))
     view = share.from_query(view_params(args.view or ""), known_values(catalog, tours))
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out.suffix else "pdf")
     options = PrintOptions(
@@ -55,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``print``."""
+    from ninohe_geo.commands._options import add_location
+
     p.description = (
         "Print a view of the map with its title, date, legend, scale bar, north arrow, "
         "attributions and a numbered list of the projects shown (numbers match the map). "
@@ -78,7 +79,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--link", default=None, help="a link to print under the title (e.g. the shared view's URL)"
     )
-    p.add_argument("--data", type=Path, default=None, help="data folder (default: geodata)")
+    add_location(p)
     p.add_argument(
         "--tile-timeout",
         type=float,

@@ -12,11 +12,11 @@ HELP = "build the residents' map and list as a static site (no server needed)"
 
 def run(args: argparse.Namespace) -> int:
     """Build the site; print what was written."""
-    from ninohe_geo.catalog import load_catalog
-    from ninohe_geo.paths import data_dir
+    from ninohe_geo.commands._options import location
     from ninohe_geo.publish import DEFAULT_BASE_URL, build_site
+    from ninohe_geo.store.catalog import open_catalog
 
-    catalog = load_catalog(args.data or data_dir())
+    catalog = open_catalog(location(args))
     errors = [p for p in catalog.problems if p.severity == "error"]
     for problem in errors:
         print(f"warning: left out: {problem}")
@@ -33,13 +33,15 @@ def run(args: argparse.Namespace) -> int:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``publish``."""
+    from ninohe_geo.commands._options import add_location
+
     p.description = (
         "Build a self-contained static site (map, search, every project, one page per project, "
         "GeoJSON and CSV downloads, sitemap) into OUT. OUT must be new, empty, or a site built "
         "by this command; it is replaced atomically."
     )
     p.add_argument("out", type=Path, help="output folder, e.g. site/")
-    p.add_argument("--data", type=Path, default=None, help="data folder (default: geodata)")
+    add_location(p)
     p.add_argument(
         "--base-url",
         default=None,

@@ -1,4 +1,4 @@
-"""``ninohe-geo validate PATH``: check a data folder or a layer file (see :mod:`validate`)."""
+"""``ninohe-geo validate [PATH]``: check a store or a layer file (see :mod:`validate`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,15 @@ HELP = "check a data folder or a layer file"
 def run(args: argparse.Namespace) -> int:
     """Print the report; exit 1 when it has errors."""
     from ninohe_geo.boundary import find_boundary
-    from ninohe_geo.validate import validate_path
+    from ninohe_geo.commands._options import location
+    from ninohe_geo.validate import validate_path, validate_store
 
     boundary = find_boundary(args.boundary)
-    report = validate_path(args.path, boundary, plan_path=args.plan)
+    target = args.path or location(args)
+    if "://" in target or Path(target).is_dir():
+        report = validate_store(target, boundary)
+    else:
+        report = validate_path(Path(target), boundary, plan_path=args.plan)
     print(report.text())
     return 0 if report.ok else 1
 
@@ -23,17 +28,27 @@ def run(args: argparse.Namespace) -> int:
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``validate``."""
     p.description = (
-        "Check a data folder (plan.yaml + layers/) or one .geojson layer file: parsing, schema, "
+        "Check a store (a data folder with plan.yaml + layers/, or postgresql://…) or one "
+        ".geojson layer file: parsing, schema, "
         "measures, geometry validity and RFC 7946 winding, unique ids, and that every feature "
         "lies inside the city boundary."
     )
-    p.add_argument("path", type=Path, help="a data folder (e.g. geodata) or a .geojson file")
+    from ninohe_geo.commands._options import add_location
+
+    p.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="a data folder, a postgresql:// store or a .geojson file (default: the store in "
+        "use, as --store/--data below)",
+    )
+    add_location(p)
     p.add_argument(
         "--boundary",
         type=Path,
         default=None,
-        help="city boundary GeoJSON (N03); default: $NINOHE_GEO_BOUNDARY or "
-        "../shared/reference/ninohe_boundary.geojson, else the city's bounding box",
+        help="city boundary GeoJSON (N03); default: $NINOHE_GEO_BOUNDARY, else the city's "
+        "bounding box (a warning says so)",
     )
     p.add_argument(
         "--plan",

@@ -387,6 +387,13 @@ class Store(ABC):
 
     #: Where the store is: a folder path or a ``postgresql://`` URL (without a password).
     location: str = ""
+    #: Why this store refuses every write ("" when it is writable): the data shipped inside an
+    #: installed package is read-only (:func:`ninohe_geo.store.registry.open_store`).
+    read_only_reason: str = ""
+
+    def _require_writable(self) -> None:
+        if self.read_only_reason:
+            raise StoreReadOnly(self.read_only_reason)
 
     # ---- reads
     @abstractmethod
@@ -442,6 +449,7 @@ class Store(ABC):
             StoreFull, StoreReadOnly, StoreUnavailable: nothing was written.
         """
         require_editor(actor, "save features")
+        self._require_writable()
         self.check(layer, feature)
         return self._save(actor, layer, feature, base_version, note, None)
 
@@ -473,6 +481,7 @@ class Store(ABC):
             StoreFull, StoreReadOnly, StoreUnavailable: nothing was written.
         """
         require_editor(actor, f"import into layer {layer!r}")
+        self._require_writable()
         plan = self.plan()
         for feature in features:
             self.check(layer, feature, plan)
@@ -530,6 +539,7 @@ class Store(ABC):
     def delete(self, actor: Identity, feature_id: str, base_version: str, note: str = "") -> None:
         """Soft-delete: the feature leaves the map; it stays in history and can be restored."""
         require_editor(actor, "delete features")
+        self._require_writable()
         self._delete(actor, feature_id, base_version, note)
 
     def restore(self, actor: Identity, seq: int, note: str = "") -> Record | None:
@@ -541,6 +551,7 @@ class Store(ABC):
         change, so it can be undone too.
         """
         require_editor(actor, "restore features")
+        self._require_writable()
         change = self._change(seq)
         if not change.key.startswith("feature:"):
             raise NotFound(f"change #{seq} is not a feature's change")
@@ -565,6 +576,7 @@ class Store(ABC):
             ConflictError: someone changed that feature after them.
         """
         require_editor(actor, "undo changes")
+        self._require_writable()
         history = self.history()
         undone = {
             int(c.note.removeprefix("undo #"))
@@ -614,6 +626,7 @@ class Store(ABC):
     def set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None:
         """Store (or replace) one indicator's value for one year, recorded in the history."""
         require_editor(actor, "enter indicator values")
+        self._require_writable()
         if not value.source.strip():
             raise InvalidFeature(
                 f"{value.indicator}:{value.year}", ["an indicator value needs a source"]
@@ -624,6 +637,7 @@ class Store(ABC):
         """Replace the store's whole content with ``snap`` in one atomic step (copying)."""
         if not actor.is_admin:
             raise PermissionDenied("only an admin may replace a whole store")
+        self._require_writable()
         self._replace_all(snap)
 
     def _change(self, seq: int) -> Change:

@@ -6,7 +6,7 @@ Layout of a data folder (the app's catalogue loader reads the same files)::
     layers/<layer>.geojson     live features: the source of truth, diffable and reviewable in git
     history/changes.jsonl      every change, one JSON line each: who, when, before and after
     indicators.json            yearly indicator values with their sources
-    .store.lock                writers take an exclusive ``flock`` on it
+    .store.lock                writers hold an exclusive lock on it (``filelock``)
 
 Why text files and a JSON-lines log rather than a GeoPackage or SQLite beside them: the layer
 files stay what planners already review in git (one feature per block, sorted keys, the geometry
@@ -15,7 +15,15 @@ Trade-offs, honestly: there is no multi-file transaction, so a save is a small p
 with recovery on the next write; every read parses every layer (fine for thousands of features,
 not for millions — use PostGIS there); concurrent writers are serialised by one lock per folder,
 so this suits one machine (city hall's PC, a laptop at a meeting), not a cluster of app servers
-sharing a network disk (``flock`` over NFS is unreliable).
+sharing a network disk (``flock`` over NFS, or a lock on an SMB share, is unreliable).
+
+The lock is ``filelock.FileLock``, so the module imports and locks on Windows too: underneath
+it is ``fcntl.flock`` on Linux and macOS and a byte-range lock on Windows (``msvcrt.locking``
+in filelock 3, ``LockFileEx`` in filelock 4). A writer blocks until the lock is free, holds it
+for the whole save and releases it however the save ends; the kernel drops it if the process
+dies. Readers never take it. Differences to know: on Windows filelock deletes the lock file on
+release; on a POSIX disk without ``flock`` at all, filelock 3 raises and filelock 4 falls back
+to a marker-file lock.
 
 A save, under the folder's lock:
 
@@ -45,14 +53,16 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from ninohe_geo.atomic import fsync_dir, write_atomic
 from ninohe_geo.store.base import (
@@ -130,7 +140,10 @@ def append_lines(path: Path, entries: Sequence[dict[str, Any]]) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    """Swap two paths atomically with ``renameat2(RENAME_EXCHANGE)``; False if unsupported
+    (any system but Linux, an old C library, a file system without it)."""
+    if sys.platform != "linux":
+        return False
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False
@@ -408,16 +421,22 @@ class FileStore(Store):
 
     @contextlib.contextmanager
     def _locked(self, what: str) -> Iterator[int]:
-        """Hold the folder's write lock, recover, and yield the next sequence number."""
+        """Hold the folder's write lock, recover, and yield the next sequence number.
+
+        The lock blocks until free and is released however the body ends. A missing folder is
+        an error (filelock would create the lock file's folder; a save never creates a store).
+        """
+        lock = FileLock(self.root / LOCK_FILE, mode=0o644)
         with os_errors(self.root, what):
-            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            if not self.root.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "no such data folder", str(self.root))
+            lock.acquire()
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             with os_errors(self.root, what):
                 seq = self._recover()
             yield seq
         finally:
-            os.close(fd)
+            lock.release()
 
     def _commit(
         self,

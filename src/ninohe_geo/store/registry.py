@@ -2,8 +2,9 @@
 
 The table :data:`BACKENDS` maps URL schemes to ``module:Class``; a backend module is imported
 only when a location needs it. The configured location is, in order: ``$NINOHE_GEO_STORE``;
-``store`` under ``[ninohe_geo]`` in ``.streamlit/secrets.toml`` (beside the checkout or in the
-home folder; never committed); else the data folder (``$NINOHE_GEO_DATA`` or ``geodata/``).
+``store`` under ``[ninohe_geo]`` in ``.streamlit/secrets.toml`` (in the folder the app or command
+is started from, or in the home folder; never committed); else the data folder
+(``$NINOHE_GEO_DATA`` or the shipped data).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ninohe_geo.paths import REPO_ROOT, data_dir
+from ninohe_geo.paths import data_dir
 from ninohe_geo.store.base import Identity, Snapshot, Store, StoreUnavailable
 
 STORE_ENV = "NINOHE_GEO_STORE"
@@ -27,6 +28,16 @@ BACKENDS: dict[str, str] = {
     "postgres": "ninohe_geo.store.postgis:PostGISStore",
 }
 
+#: Why the shipped data refuses writes, and what to do instead.
+READ_ONLY_SHIPPED = (
+    "the Ninohe data shipped with the program is read-only: copy it with `ninohe-geo init DIR` "
+    "and use `--data DIR` (or set NINOHE_GEO_DATA=DIR) / 同梱データは書き換えできません。"
+    "`ninohe-geo init フォルダ` で複製し、そのフォルダを指定してください"
+)
+
+#: URL scheme → the optional extra (``pip install 'ninohe-geo[EXTRA]'``) its backend needs.
+EXTRAS: dict[str, str] = {"postgresql": "postgis", "postgres": "postgis"}
+
 
 def _scheme(location: str) -> str:
     head, sep, _ = location.partition("://")
@@ -34,8 +45,8 @@ def _scheme(location: str) -> str:
 
 
 def secrets_files() -> list[Path]:
-    """Where Streamlit looks for secrets, in the order it does (home, then project)."""
-    return [Path.home() / ".streamlit" / "secrets.toml", REPO_ROOT / ".streamlit" / "secrets.toml"]
+    """Where Streamlit looks for secrets, in the order it does (home, then the working folder)."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
 
 
 def _secrets_store() -> str | None:
@@ -68,10 +79,23 @@ def open_store(location: str | Path | None = None) -> Store:
         known = ", ".join(sorted(s for s in BACKENDS if s))
         raise StoreUnavailable(f"unknown store {loc!r}: use a folder path or one of {known}://")
     module_name, class_name = BACKENDS[scheme].split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        extra = EXTRAS.get(scheme, "")
+        raise StoreUnavailable(
+            f"a {scheme}:// store needs the '{extra}' extra ({exc.name} is not installed): "
+            f"pip install 'ninohe-geo[{extra}]'"
+        ) from exc
+    cls = getattr(module, class_name)
     if scheme == "file":
         loc = loc.split("://", 1)[1]
     store: Store = cls(loc)
+    if not scheme or scheme == "file":
+        from ninohe_geo.paths import is_packaged_data
+
+        if is_packaged_data(Path(loc)):
+            store.read_only_reason = READ_ONLY_SHIPPED
     return store
 
 
@@ -96,5 +120,5 @@ def _os_user() -> str:
         import pwd
 
         return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):  # pragma: no cover - non-POSIX
-        return os.environ.get("USER", "unknown")
+    except (ImportError, KeyError, AttributeError):  # pragma: no cover - non-POSIX
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

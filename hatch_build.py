@@ -1,0 +1,44 @@
+"""Wheel build hook: put the browser libraries that come from npm into the package.
+
+Leaflet.draw (the editing page's drawing tools) has no Python package of its own; it is pinned
+in ``package-lock.json`` and installed with ``npm ci`` into ``node_modules/``. A wheel must run
+without npm, so the build copies ``node_modules/leaflet-draw/dist`` (and its ``package.json``,
+which names its MIT licence and version) to ``ninohe_geo/vendor/leaflet-draw`` in the wheel. If
+``node_modules`` lacks it, the hook runs ``npm ci`` once; without npm the build fails and says
+so. Editable installs (``uv sync`` in a checkout) read ``node_modules`` in place instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+ROOT = Path(__file__).resolve().parent
+DRAW = ROOT / "node_modules" / "leaflet-draw"
+
+
+class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
+    """Force-include npm-installed browser assets into the wheel."""
+
+    PLUGIN_NAME = "npm-assets"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel" or version == "editable":
+            return
+        if not (DRAW / "dist" / "leaflet.draw.js").is_file():
+            npm = shutil.which("npm")
+            if npm is None:
+                raise RuntimeError(
+                    "building the wheel needs Leaflet.draw from npm: install npm (Debian: "
+                    "apt-get install npm) or run `npm ci` in the checkout first"
+                )
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)  # noqa: S603
+        include = build_data.setdefault("force_include", {})
+        target = "ninohe_geo/vendor/leaflet-draw"
+        for name in ("leaflet.draw.js", "leaflet.draw.css", "images"):
+            include[str(DRAW / "dist" / name)] = f"{target}/{name}"
+        include[str(DRAW / "package.json")] = f"{target}/package.json"

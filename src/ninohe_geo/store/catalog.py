@@ -1,0 +1,96 @@
+"""The one door to the data: :func:`open_catalog` gives the catalogue of any store.
+
+The app, every command (``export``, ``print``, ``publish``, ``validate``, ``import``) and the
+site builder read the plan and its features through here, so what is imported into a store —
+a data folder or PostgreSQL — is what is shown, exported, printed and published (issue #10:
+on a PostGIS store, ``export`` and ``publish`` used to read the ``geodata/`` files instead).
+
+A folder store is read from its files (:func:`ninohe_geo.catalog.load_catalog`, which reports a
+broken file by name and loads the rest); any other store through its records
+(:func:`store_catalog`), with the same feature checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ninohe_geo.catalog import Catalog, LayerInfo, features_frame, import_mapping, load_catalog
+from ninohe_geo.plan import Plan
+from ninohe_geo.schema import ALL_FIELDS
+from ninohe_geo.store.base import Store
+from ninohe_geo.store.registry import configured_location, open_store
+from ninohe_geo.validation import Problem, check_feature, duplicate_id_problems
+
+
+def store_catalog(store: Store) -> Catalog:
+    """A :class:`Catalog` from any store's records.
+
+    Features pass the same checks as in :func:`ninohe_geo.catalog.load_catalog`; bad ones are
+    left out and reported, the rest load.
+    """
+    plan = Plan.model_validate(yaml.safe_load(store.plan_yaml()))
+    metas = store.layers()
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for rec in store.records():
+        file = f"{rec.layer} ({store.location})"
+        geom, found = check_feature(rec.feature, 0, plan, file)
+        problems.extend(found)
+        if geom is None or any(p.severity == "error" for p in found):
+            continue
+        props = rec.feature["properties"]
+        record = {key: props.get(key) for key in ALL_FIELDS}
+        record["geometry"] = geom
+        record["layer"] = rec.layer
+        records.append(record)
+        counts[rec.layer] = counts.get(rec.layer, 0) + 1
+    problems.extend(duplicate_id_problems((r["layer"], r["id"]) for r in records))
+    layers = []
+    for layer_id in sorted(set(metas) | set(counts)):
+        meta = metas.get(layer_id) or {}
+        layers.append(
+            LayerInfo(
+                id=layer_id,
+                title_ja=str(meta.get("title_ja") or layer_id),
+                title_en=str(meta.get("title_en") or layer_id),
+                description_ja=str(meta.get("description_ja") or ""),
+                description_en=str(meta.get("description_en") or ""),
+                file=f"{layer_id}.geojson",
+                count=counts.get(layer_id, 0),
+                mapping=import_mapping(meta),
+            )
+        )
+    return Catalog(plan, tuple(layers), features_frame(records, plan), tuple(problems))
+
+
+def is_folder(location: str | Path) -> bool:
+    """Whether a store location is a data folder (no URL scheme, or ``file://``)."""
+    text = str(location)
+    return "://" not in text or text.lower().startswith("file://")
+
+
+def folder_of(location: str | Path) -> Path:
+    """The folder of a folder location (``file://`` stripped)."""
+    text = str(location)
+    return Path(text.split("://", 1)[1]) if "://" in text else Path(text)
+
+
+def open_catalog(location: str | Path | None = None) -> Catalog:
+    """The catalogue of the store at ``location`` (default: the configured store —
+    ``$NINOHE_GEO_STORE``, secrets, else the data folder).
+
+    Raises:
+        StoreUnavailable: an unknown scheme, or a database that cannot be reached.
+    """
+    loc = location if location is not None else configured_location()
+    if is_folder(loc):
+        return load_catalog(folder_of(loc))
+    store = open_store(loc)
+    try:
+        return store_catalog(store)
+    finally:
+        store.close()
