@@ -20,6 +20,7 @@ import sys
 import time
 import tomllib
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +130,20 @@ def start_app(
     def output() -> str:
         return log.read_text(errors="replace") if log is not None else "(no log)"
 
+    wait_healthy(url, proc, output, timeout_s)
+    return AppServer(url, data_dir, proc)
+
+
+def wait_healthy(
+    url: str,
+    proc: subprocess.Popen[bytes],
+    output: Callable[[], str],
+    timeout_s: float = 90.0,
+) -> None:
+    """Wait until the app at ``url`` answers its health check (polling, never a fixed sleep).
+
+    Raises RuntimeError, with ``output()``, when the process exits or ``timeout_s`` passes (the
+    process is then killed)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -136,7 +151,7 @@ def start_app(
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310
                 if r.status == 200:
-                    return AppServer(url, data_dir, proc)
+                    return
         except OSError:
             time.sleep(0.2)
     proc.kill()
