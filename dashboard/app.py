@@ -1,4 +1,4 @@
-"""ninohe-geo — the Streamlit app. Run: ``uv run streamlit run dashboard/app.py``.
+"""ninohe-geo — the Streamlit app. Run: ``ninohe-geo app`` (``./run app`` in a checkout).
 
 Thin: page config, static assets, the language switch and our CSS (``app.css``), navigation.
 Each page is a file in ``views/``; the logic lives in the ``ninohe_geo`` package.
