@@ -107,9 +107,7 @@ def test_publish_reads_the_store(
     assert code == 0, text
     published = {
         f["properties"]["id"]
-        for f in json.loads((site / "data" / "ninohe-plan.geojson").read_text("utf-8"))[
-            "features"
-        ]
+        for f in json.loads((site / "data" / "ninohe-plan.geojson").read_text("utf-8"))["features"]
     }
     assert ids <= published
 

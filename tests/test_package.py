@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,6 +189,10 @@ def running_app(installed: Installed) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        # The command became the server (exec): once it is stopped, nothing answers any more.
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
 
 
 def test_the_app_starts_and_draws_the_map(installed: Installed, running_app: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -141,33 +140,6 @@ def test_writers_in_two_processes_lose_nothing(
     lines = [json.loads(line) for line in (root / HISTORY_FILE).read_text("utf-8").splitlines()]
     assert sorted(e["commit"] for e in lines if "commit" in e) == list(range(1, 2 * count + 1))
     assert not [e for e in lines if "abort" in e]
-
-
-def test_a_held_lock_makes_a_save_wait(make_data_dir: Callable[..., Path]) -> None:
-    """Whoever holds ``.store.lock`` (here: this test) keeps every writer out until released."""
-    root = make_data_dir("good")
-    store = FileStore(root)
-    castle = store.record("castle")
-    assert castle is not None
-    errors: list[BaseException] = []
-
-    def save() -> None:
-        try:
-            store.save(ALICE, "sample", edited(castle.feature, status="done"), castle.version)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    with FileLock(root / LOCK_FILE):
-        saver = threading.Thread(target=save)
-        saver.start()
-        saver.join(timeout=1.0)
-        assert saver.is_alive(), "the save did not wait for the lock"
-        assert store.history() == []
-    saver.join(timeout=30)
-    assert not saver.is_alive()
-    assert errors == []
-    [change] = store.history()
-    assert change.after is not None and change.after["properties"]["status"] == "done"
 
 
 def test_the_lock_is_released_when_a_save_fails(make_data_dir: Callable[..., Path]) -> None:

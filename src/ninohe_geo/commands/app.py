@@ -39,12 +39,18 @@ def app_environment(data: Path | None, store: str | None) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run Streamlit until it is stopped (Ctrl+C); return its exit code."""
+    """Run Streamlit until it is stopped (Ctrl+C); return its exit code.
+
+    On POSIX the command becomes Streamlit (``exec``), so a service manager's or a test's
+    ``SIGTERM`` stops the server itself, never leaving it orphaned; Windows has no ``exec`` that
+    keeps the console, so there Streamlit runs as a child and Ctrl+C reaches both."""
     from ninohe_geo.appserver import app_command
 
     env = app_environment(args.data, args.store)
     extra = [a for a in args.streamlit_args if a != "--"]
     command = [*app_command(args.port, args.address), *extra]
+    if os.name == "posix":
+        os.execve(command[0], command, env)  # noqa: S606 - our own command line
     try:
         return subprocess.call(command, env=env)  # noqa: S603 - our own command line
     except KeyboardInterrupt:
