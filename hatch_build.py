@@ -36,7 +36,8 @@ class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
                     "building the wheel needs Leaflet.draw from npm: install npm (Debian: "
                     "apt-get install npm) or run `npm ci` in the checkout first"
                 )
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)  # noqa: S603
+            command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+            subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603
         include = build_data.setdefault("force_include", {})
         target = "ninohe_geo/vendor/leaflet-draw"
         for name in ("leaflet.draw.js", "leaflet.draw.css", "images"):

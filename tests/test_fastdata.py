@@ -154,7 +154,9 @@ def test_old_unused_files_are_pruned_and_recent_ones_kept(
     stale, recent, unrelated = folder / "fast-old.bin", folder / "fast-new.bin", folder / "x.bin"
     for path in (stale, recent, unrelated):
         path.write_bytes(b"x")
-    long_ago = time.time() - (fastdata.KEEP_DAYS + 1) * 86400
+    now = time.time()  # the process clock (faketime may move it away from the disk's)
+    os.utime(recent, (now, now))
+    long_ago = now - (fastdata.KEEP_DAYS + 1) * 86400
     os.utime(stale, (long_ago, long_ago))
     os.utime(unrelated, (long_ago, long_ago))
     fastdata.publish(frame.copy(), tmp_path, "/app/static", DETAIL)

@@ -86,7 +86,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     subprocess.run([uv, "venv", "--python", sys.executable, str(venv)], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     subprocess.run(
-        [uv, "pip", "install", "--python", str(python), "-c", str(constraints),
+        [uv, "pip", "install", "--offline", "--python", str(python), "-c", str(constraints),
          f"{wheel}[print,postgis]"],
         check=True,
     )  # fmt: skip
@@ -95,6 +95,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NINOHE_GEO_", "VIRTUAL_ENV"))}
     env["NINOHE_GEO_CACHE"] = str(base / "cache")
     env["PYTHONPATH"] = ""
+    home = base / "home"  # no developer's ~/.streamlit/secrets.toml reaches the commands
+    home.mkdir()
+    env["HOME"] = env["USERPROFILE"] = str(home)
     return Installed(wheel, python.parent, work, env)
 
 
@@ -152,7 +155,8 @@ def test_the_shipped_data_is_read_only_and_init_makes_an_editable_copy(
     assert done.returncode == 0, done.stdout + done.stderr
     done = installed.run("export", "--format", "csv", "mine.csv", "--data", "mydata")
     assert done.returncode == 0, done.stderr
-    assert "gsi-emergency" in (installed.work / "mydata" / "layers" / "gsi-emergency.geojson").name
+    assert (installed.work / "mydata" / "layers" / "gsi-emergency.geojson").is_file()
+    assert "御返地生活改善センター" in (installed.work / "mine.csv").read_text(encoding="utf-8-sig")
 
 
 def test_print_a_pdf(installed: Installed) -> None:

@@ -32,7 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from filelock import FileLock
 
 from ninohe_geo.atomic import write_atomic
-from ninohe_geo.paths import data_dir
+from ninohe_geo.paths import data_dir, is_packaged_data
 from ninohe_geo.store.base import (
     ROLES,
     Identity,
@@ -98,6 +98,10 @@ class AccountStore:
     def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
         """Read-modify-write under an exclusive lock (blocking, released however the body
         ends); written atomically on success."""
+        if is_packaged_data(self.path.parent):
+            from ninohe_geo.store.registry import READ_ONLY_SHIPPED
+
+            raise AccountError(READ_ONLY_SHIPPED)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.path.with_name(f".{self.path.name}.lock"), mode=0o600)
         with os_errors(self.path, "changing accounts"):

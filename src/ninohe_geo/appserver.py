@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import urllib.request
@@ -48,9 +49,10 @@ def prepare_app_dir() -> Path:
         if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.tmp")
+        fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+        os.close(fd)
         shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
+        os.replace(tmp, dst)  # two apps starting at once each write their own temporary file
     return target
 
 

@@ -145,13 +145,6 @@ MISSING_PRINT_EXTRA = (
 )
 
 
-def printing_available() -> bool:
-    """Whether the ``print`` extra is installed (the app hides nothing: it says what is missing)."""
-    import importlib.util
-
-    return importlib.util.find_spec("playwright") is not None
-
-
 def chromium_path() -> str:
     """The Chromium to render with: ``$CHROMIUM``, ``chromium`` on PATH, or /usr/bin/chromium."""
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

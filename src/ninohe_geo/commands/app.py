@@ -33,8 +33,12 @@ def app_environment(data: Path | None, store: str | None) -> dict[str, str]:
                 f"{data}: not a data folder (no plan.yaml): make one with `ninohe-geo init {data}`"
             )
         env[DATA_ENV] = str(root)
+        env[STORE_ENV] = str(root)  # --data wins over an inherited store, as in every command
     if store is not None:
-        env[STORE_ENV] = store if "://" in store else str(Path(store).expanduser().resolve())
+        if "://" in store:
+            env[STORE_ENV] = store
+        else:  # a folder store is the data folder too: its tours and accounts come with it
+            env[STORE_ENV] = env[DATA_ENV] = str(Path(store).expanduser().resolve())
     return env
 
 

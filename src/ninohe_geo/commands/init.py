@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 NAME = "init"
@@ -27,6 +28,7 @@ def init_data(target: Path, source: Path | None = None) -> Path:
     Raises:
         NinoheGeoError: ``target`` exists and is not empty.
     """
+    from ninohe_geo.atomic import fsync_dir
     from ninohe_geo.errors import NinoheGeoError
     from ninohe_geo.paths import shipped_data_dir
 
@@ -36,12 +38,26 @@ def init_data(target: Path, source: Path | None = None) -> Path:
         raise NinoheGeoError(
             f"{target}: exists and is not empty; name a new folder (nothing was written)"
         )
-    tmp = target.with_name(f".{target.name}.init-tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(source, tmp, ignore=shutil.ignore_patterns(*SKIPPED))
-    if target.exists():
-        target.rmdir()  # empty: checked above
-    os.replace(tmp, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".init", dir=target.parent))
+    try:
+        # copyfile, not copy2: the package's files may be read-only; the copy is to edit.
+        shutil.copytree(
+            source,
+            tmp / "data",
+            ignore=shutil.ignore_patterns(*SKIPPED),
+            copy_function=shutil.copyfile,
+        )
+        if target.exists():
+            target.rmdir()  # empty: checked above
+        os.replace(tmp / "data", target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        raise NinoheGeoError(
+            f"{target}: could not copy the data ({exc}); nothing was kept"
+        ) from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

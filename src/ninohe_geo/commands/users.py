@@ -36,9 +36,10 @@ def _password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one account action; print what was done."""
-    from ninohe_geo.accounts import AccountStore
+    from ninohe_geo.accounts import USERS_FILE, AccountStore
 
-    accounts = AccountStore(args.file)
+    file = args.file or (args.data / USERS_FILE if args.data is not None else None)
+    accounts = AccountStore(file)
     admin = _admin()
     if args.action == "list":
         for acc in accounts.accounts():
@@ -75,4 +76,7 @@ def register(p: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     p.add_argument("--file", type=Path, default=None, help="account file (default: see above)")
+    p.add_argument(
+        "--data", type=Path, default=None, help="data folder whose users.json to use (--file wins)"
+    )
     p.set_defaults(func=run)

@@ -13,6 +13,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the report; exit 1 when it has errors."""
     from ninohe_geo.boundary import find_boundary
     from ninohe_geo.commands._options import location
+    from ninohe_geo.errors import NinoheGeoError
     from ninohe_geo.validate import validate_path, validate_store
 
     boundary = find_boundary(args.boundary)
@@ -20,7 +21,16 @@ def run(args: argparse.Namespace) -> int:
     if "://" in target or Path(target).is_dir():
         report = validate_store(target, boundary)
     else:
-        report = validate_path(Path(target), boundary, plan_path=args.plan)
+        plan = args.plan
+        if plan is None and (args.store or args.data):
+            from ninohe_geo.paths import plan_file
+            from ninohe_geo.store.catalog import folder_of, is_folder
+
+            loc = location(args)
+            if not is_folder(loc):
+                raise NinoheGeoError("check one layer file against a folder's plan: --data DIR")
+            plan = plan_file(folder_of(loc))
+        report = validate_path(Path(target), boundary, plan_path=plan)
     print(report.text())
     return 0 if report.ok else 1
 

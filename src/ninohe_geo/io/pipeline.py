@@ -243,10 +243,11 @@ def local_identity() -> Identity:
 
 
 def default_store(data_root: Path | None = None) -> Store:
-    """The data folder as a store (``data_root``, else ``$NINOHE_GEO_DATA`` or geodata/)."""
-    from ninohe_geo.store.file import FileStore
+    """The data folder as a store (``data_root``, else ``$NINOHE_GEO_DATA`` or the shipped
+    data), opened through the registry like every other store (read-only when shipped)."""
+    from ninohe_geo.store.registry import open_store
 
-    return FileStore(data_root or data_dir())
+    return open_store(data_root or data_dir())
 
 
 def check_layer_name(layer: str) -> None:
