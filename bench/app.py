@@ -42,7 +42,7 @@ from bench.load import (
     rss_mb,
     start_server,
 )
-from ninohe_geo.appserver import free_port
+from ninohe_geo.ui.server import free_port
 
 #: A drawn map: SVG features, or the canvas layer with every feature of the view decoded.
 DRAWN_JS = """([n]) => {
@@ -156,7 +156,7 @@ _FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimatio
 
 def _counts(data: Path) -> tuple[dict[str, int], int]:
     """Features per pillar label prefix (as the option reads, e.g. "政策1"), and the total."""
-    from ninohe_geo.catalog import load_catalog
+    from ninohe_geo.model.catalog import load_catalog
 
     cat = load_catalog(data)
     by_index = cat.features["pillar_index"].value_counts().to_dict()

@@ -62,7 +62,7 @@ def make_inputs(n: int, folder: Path) -> dict[str, Path]:
     import numpy as np
     import pyogrio
 
-    from ninohe_geo.boundary import CITY_BBOX
+    from ninohe_geo.model.boundary import CITY_BBOX
 
     rng = np.random.default_rng(3)
     minx, miny, maxx, maxy = CITY_BBOX
@@ -111,9 +111,9 @@ def one(path: Path, data_root: Path) -> dict[str, float]:
     """Import ``path`` once (in this process) and measure it."""
     from shapely.geometry import box
 
-    from ninohe_geo.boundary import CITY_BBOX, Boundary
     from ninohe_geo.io.formats import read_source
     from ninohe_geo.io.pipeline import prepare_import, write_import
+    from ninohe_geo.model.boundary import CITY_BBOX, Boundary
 
     boundary = Boundary(box(*CITY_BBOX), "bench: city bounding box", exact=True)
     warm = path.with_name("warm" + path.suffix)

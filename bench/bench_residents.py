@@ -30,7 +30,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ninohe_geo.appserver import start_app
+from ninohe_geo.ui.server import start_app
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from ninohe_geo.catalog import load_catalog
-    from ninohe_geo.publish import build_site
+    from ninohe_geo.model.catalog import load_catalog
+    from ninohe_geo.output.site import build_site
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"

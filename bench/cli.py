@@ -19,10 +19,10 @@ from bench.machine import load_average, machine_lines
 from bench.measure import measure_pair
 from bench.report import Row, app_section, load_section, render, write_atomic
 from bench.synthetic import KINDS, make_frame
-from ninohe_geo.catalog import load_catalog
 from ninohe_geo.errors import DataFileError
+from ninohe_geo.model.catalog import load_catalog
+from ninohe_geo.model.plan import load_plan
 from ninohe_geo.paths import plan_file
-from ninohe_geo.plan import load_plan
 
 SHIPPED = "shipped"
 DEFAULT_SIZES = "shipped,1000,10000"

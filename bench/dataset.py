@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from bench.synthetic import make_records
+from ninohe_geo.model.plan import load_plan
 from ninohe_geo.paths import layers_dir, plan_file
-from ninohe_geo.plan import load_plan
 
 #: Properties that are not feature properties in the files.
 _NOT_PROPERTIES = ("geometry", "layer")

@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from ninohe_geo.appserver import free_port, start_app
+from ninohe_geo.ui.server import free_port, start_app
 
 REPO = Path(__file__).resolve().parents[1]
 MAP_COMPONENT = "st_folium"

@@ -2,11 +2,11 @@
 
 - plain: what a naive app does — ``folium.Map`` + ``folium.GeoJson(gdf)`` with the whole
   properties table (every schema column);
-- ours: :func:`ninohe_geo.mapview.standalone_map`.
+- ours: :func:`ninohe_geo.maps.mapview.standalone_map`.
 
 Each is timed from building the map to the rendered HTML string (``m.get_root().render()``).
 Ours is timed twice per repeat: *cold* (the geometry-text cache of
-:mod:`ninohe_geo.fastpayload` emptied first: what the first render after loading data costs
+:mod:`ninohe_geo.maps.fastpayload` emptied first: what the first render after loading data costs
 without the load-time warm-up) and *warm* (cache filled: what a filter change or another
 visitor costs in the app, which warms the cache when it loads a large catalogue).
 """
@@ -23,8 +23,8 @@ import folium
 import geopandas as gpd
 import shapely
 
-from ninohe_geo import fastpayload, mapview
-from ninohe_geo.plan import Plan
+from ninohe_geo.maps import fastpayload, mapview
+from ninohe_geo.model.plan import Plan
 
 #: Where the app serves its static files (as in the app and the published site).
 STATIC_URL = "/app/static"
@@ -42,7 +42,7 @@ def plain_html(features: gpd.GeoDataFrame) -> str:
 
 
 def ours_html(features: gpd.GeoDataFrame, plan: Plan) -> str:
-    """Our page: :func:`ninohe_geo.mapview.standalone_map`, rendered the same way."""
+    """Our page: :func:`ninohe_geo.maps.mapview.standalone_map`, rendered the same way."""
     m = mapview.standalone_map(features, plan, "ja", static_url=STATIC_URL)
     html: str = m.get_root().render()
     return html

@@ -2,7 +2,8 @@
 
 Every schema property is filled with text of realistic length (Japanese and English names,
 summaries of about 60 characters, a source citation, a note, a URL), every measure and initiative
-ID comes from the plan, and the table is built by :func:`ninohe_geo.catalog.features_frame`, so
+ID comes from the plan, and the table is built by :func:`ninohe_geo.model.catalog.features_frame`,
+so
 both map paths get exactly the table the app would have.
 """
 
@@ -16,9 +17,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ninohe_geo.catalog import features_frame
-from ninohe_geo.plan import Measure, Plan
-from ninohe_geo.schema import ACCURACIES, STATUSES
+from ninohe_geo.model.catalog import features_frame
+from ninohe_geo.model.plan import Measure, Plan
+from ninohe_geo.model.schema import ACCURACIES, STATUSES
 
 Kind = Literal["mixed", "points", "lines", "polygons"]
 KINDS: tuple[Kind, ...] = ("mixed", "points", "lines", "polygons")

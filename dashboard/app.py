@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ninohe_geo import web
 from ninohe_geo.i18n import t
+from ninohe_geo.ui import common as web
 
 st.set_page_config(
     page_title="二戸市総合計画マップ / Ninohe Plan Map",

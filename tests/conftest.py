@@ -17,8 +17,8 @@ import pytest
 from repo_paths import REFERENCE_BOUNDARY, REFERENCE_DIR, REPO_ROOT
 
 from ninohe_geo import paths
-from ninohe_geo.catalog import Catalog, load_catalog
-from ninohe_geo.plan import Plan, load_plan
+from ninohe_geo.model.catalog import Catalog, load_catalog
+from ninohe_geo.model.plan import Plan, load_plan
 
 TESTS_DIR = Path(__file__).resolve().parent
 #: The fixture layer files: good/, broken/, hostile/.

@@ -19,7 +19,7 @@ from types import TracebackType
 
 from shapely.geometry import box
 
-from ninohe_geo.boundary import CITY_BBOX, Boundary
+from ninohe_geo.model.boundary import CITY_BBOX, Boundary
 
 IMPORT_DATA = Path(__file__).resolve().parent / "data" / "import"
 

@@ -44,8 +44,10 @@ def test_sizes_are_parsed(bench_cli: ModuleType) -> None:
 
 def test_synthetic_features_fill_every_column(bench_cli: ModuleType) -> None:
     synthetic = importlib.import_module("bench.synthetic")
-    plan = importlib.import_module("ninohe_geo.plan").load_plan(REPO / "geodata" / "plan.yaml")
-    columns = importlib.import_module("ninohe_geo.catalog").COLUMNS
+    plan = importlib.import_module("ninohe_geo.model.plan").load_plan(
+        REPO / "geodata" / "plan.yaml"
+    )
+    columns = importlib.import_module("ninohe_geo.model.catalog").COLUMNS
     first = synthetic.make_frame(12, "mixed", plan, seed=1)
     again = synthetic.make_frame(12, "mixed", plan, seed=1)
     assert first.drop(columns="geometry").equals(again.drop(columns="geometry"))

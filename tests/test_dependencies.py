@@ -42,7 +42,7 @@ def test_runtime_features_are_extras_not_core_dependencies() -> None:
 def test_printing_without_the_print_extra_names_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ninohe_geo import printing
+    from ninohe_geo.output import printout as printing
 
     monkeypatch.setitem(sys.modules, "playwright", None)
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ninohe_geo.i18n import DEFAULT_LANG, LOCALES_DIR, STRINGS, load_strings, parse_lang, t
-from ninohe_geo.plan import LANGS
+from ninohe_geo.model.plan import LANGS
 
 
 def placeholders(text: str) -> set[str]:

@@ -104,7 +104,7 @@ def test_every_module_imports_without_posix_only_modules(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr[-20000:]
     imported = set(done.stdout.split())
     # Not vacuous: the walk found the whole package, the lock users among it.
-    assert {"ninohe_geo.store.file", "ninohe_geo.accounts", "ninohe_geo.cli"} <= imported
+    assert {"ninohe_geo.store.file", "ninohe_geo.store.accounts", "ninohe_geo.cli"} <= imported
     assert len(imported) > 40, sorted(imported)
 
 

@@ -1,14 +1,16 @@
 """Editing (issue #6): sign in, draw and edit features, history and restore, indicator values.
 
-Thin: every section lives in :mod:`ninohe_geo.editpage`; the store checks every write's role.
+Thin: every section lives in :mod:`ninohe_geo.ui.editpage`; the store checks every write's role.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ninohe_geo import editpage, web, webedit
 from ninohe_geo.i18n import t
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import editpage
+from ninohe_geo.ui import session as webedit
 
 lang = web.current_lang()
 web.sync_url(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from ninohe_geo import importui, web
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import importpage as importui
 
 importui.import_page(web.current_lang())

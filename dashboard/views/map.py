@@ -17,9 +17,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ninohe_geo import filters, mapview, share, web, web_meeting
-from ninohe_geo.details import feature_details
 from ninohe_geo.i18n import t
+from ninohe_geo.maps import mapview
+from ninohe_geo.query import filters
+from ninohe_geo.query import view as share
+from ninohe_geo.query.details import feature_details
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import meeting as web_meeting
 
 MAP_KEY = "plan-map"
 

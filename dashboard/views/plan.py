@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ninohe_geo import web, webedit
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
-from ninohe_geo.plantree import plan_tree
+from ninohe_geo.query.plantree import plan_tree
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import session as webedit
 
 lang = web.current_lang()
 web.sync_url(lang)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ninohe_geo import filters, mapview, overlays, web, web_meeting
-from ninohe_geo.boundary import CITY_BBOX
 from ninohe_geo.escape import html_text, markdown_text
 from ninohe_geo.i18n import t
-from ninohe_geo.tours import StopView, stop_view
+from ninohe_geo.maps import mapview, overlays
+from ninohe_geo.model.boundary import CITY_BBOX
+from ninohe_geo.model.tours import StopView, stop_view
+from ninohe_geo.query import filters
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import meeting as web_meeting
 
 lang = web.current_lang()
 cat = web.catalog()

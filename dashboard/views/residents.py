@@ -5,11 +5,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ninohe_geo import districts, residents, residents_web, web
 from ninohe_geo.escape import html_text
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
-from ninohe_geo.search import build_index
+from ninohe_geo.model import districts
+from ninohe_geo.query import residents
+from ninohe_geo.query.search import build_index
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import residents as residents_web
 
 lang = web.current_lang()
 cat = web.catalog()

@@ -9,10 +9,13 @@ missing a language, is an error at start-up rather than a blank label at run tim
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
-from ninohe_geo.plan import Lang
+#: The languages of the app and of the data's bilingual fields: Japanese first.
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
 
 DEFAULT_LANG: Lang = "ja"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"

@@ -105,7 +105,7 @@ def cache_dir() -> Path:
 def app_dir() -> Path:
     """Where the app's main script runs from. Streamlit serves the ``static/`` folder beside the
     main script, so an installed app runs from a copy of its pages in the cache (made by
-    :func:`ninohe_geo.appserver.prepare_app_dir`); a checkout runs ``dashboard/`` in place."""
+    :func:`ninohe_geo.ui.server.prepare_app_dir`); a checkout runs ``dashboard/`` in place."""
     if CHECKOUT is not None:
         return CHECKOUT / "dashboard"
     return cache_dir() / "app"

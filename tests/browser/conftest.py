@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ninohe_geo import appserver
-from ninohe_geo.appserver import AppServer
+from ninohe_geo.ui import server as appserver
+from ninohe_geo.ui.server import AppServer
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"

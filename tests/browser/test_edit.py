@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ninohe_geo.accounts import AccountStore
 from ninohe_geo.store import Identity, open_store
+from ninohe_geo.store.accounts import AccountStore
 
 from .conftest import AppServer, start_app
 from .helpers import map_frame, wait_for_count

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo import mapview
-from ninohe_geo.assets import install_static
-from ninohe_geo.catalog import load_catalog
+from ninohe_geo.maps import mapview
+from ninohe_geo.maps.assets import install_static
+from ninohe_geo.model.catalog import load_catalog
 
 from .conftest import REPO, AppServer, _serve
 from .helpers import MAP_IFRAME, map_frame, serve_folder

@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 from repo_paths import REFERENCE_DIR
 from store_support import pg_base_url, with_schema
 
-from ninohe_geo.accounts import AccountStore
 from ninohe_geo.store import Identity, open_store
+from ninohe_geo.store.accounts import AccountStore
 from ninohe_geo.store.file import FileStore
 from ninohe_geo.store.postgis import PostGISStore
 

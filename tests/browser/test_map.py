@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo.catalog import load_catalog
+from ninohe_geo.model.catalog import load_catalog
 
 from .helpers import map_frame, wait_for_count, wait_for_features, wait_for_ids
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from tile_support import TileServer, png
 
-from ninohe_geo import tiles
-from ninohe_geo.basemaps import available_basemaps
-from ninohe_geo.catalog import load_catalog
 from ninohe_geo.cli import main
+from ninohe_geo.maps import tilepacks as tiles
+from ninohe_geo.maps.tilesources import available_basemaps
+from ninohe_geo.model.catalog import load_catalog
 
 from .helpers import block_outside, map_frame, wait_for_features
 

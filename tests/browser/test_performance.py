@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo import fastpayload, lod, mapview
-from ninohe_geo.assets import install_static
-from ninohe_geo.catalog import load_catalog
-from ninohe_geo.plan import load_plan
+from ninohe_geo.maps import fastpayload, lod, mapview
+from ninohe_geo.maps.assets import install_static
+from ninohe_geo.model.catalog import load_catalog
+from ninohe_geo.model.plan import load_plan
 
 from .conftest import REPO, AppServer, _serve
 from .helpers import map_frame, serve_folder, wait_for_count, wait_for_features

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo.catalog import load_catalog
-from ninohe_geo.tours import Tour, load_tours, stop_view
+from ninohe_geo.model.catalog import load_catalog
+from ninohe_geo.model.tours import Tour, load_tours, stop_view
 
 from .helpers import block_outside, map_frame, settle, wait_for_ids
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo.catalog import Catalog, load_catalog
-from ninohe_geo.schema import STATUSES, choice
+from ninohe_geo.model.catalog import Catalog, load_catalog
+from ninohe_geo.model.schema import STATUSES, choice
 
 from .axe import axe_violations, describe
 from .helpers import MAP_IFRAME, settle

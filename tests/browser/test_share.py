@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo.catalog import load_catalog
+from ninohe_geo.model.catalog import load_catalog
 
 from .helpers import MAP_IFRAME, settle, wait_for_count, wait_for_ids
 

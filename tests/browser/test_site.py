@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from ninohe_geo.catalog import Catalog, load_catalog, read_layer
-from ninohe_geo.publish import build_site
-from ninohe_geo.schema import STATUSES, choice
+from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer
+from ninohe_geo.model.schema import STATUSES, choice
+from ninohe_geo.output.site import build_site
 
 from .axe import axe_violations, describe
 from .helpers import serve_folder, wait_for_ids
@@ -118,7 +118,7 @@ def test_residents_path(
 def test_search_in_the_browser_matches_python(
     browser: Any, site_url: str, shipped: Catalog, query: str
 ) -> None:
-    from ninohe_geo.search import build_index
+    from ninohe_geo.query.search import build_index
 
     expected = sorted(build_index(shipped.features).matches(query))
     context, page, _ = _context(browser, DESKTOP)

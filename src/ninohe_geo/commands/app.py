@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     On POSIX the command becomes Streamlit (``exec``), so a service manager's or a test's
     ``SIGTERM`` stops the server itself, never leaving it orphaned; Windows has no ``exec`` that
     keeps the console, so there Streamlit runs as a child and Ctrl+C reaches both."""
-    from ninohe_geo.appserver import app_command
+    from ninohe_geo.ui.server import app_command
 
     env = app_environment(args.data, args.store)
     extra = [a for a in args.streamlit_args if a != "--"]

@@ -13,11 +13,11 @@ HELP = "export features as GeoJSON, GeoPackage, CSV or KML"
 
 def run(args: argparse.Namespace) -> int:
     """Export the (filtered) catalogue."""
-    from ninohe_geo import filters
     from ninohe_geo.commands._options import location
     from ninohe_geo.io.errors import ImportFileError
     from ninohe_geo.io.export import export_file
     from ninohe_geo.io.export_layouts import AUTO, choose_layout, layer_mappings
+    from ninohe_geo.query import filters
     from ninohe_geo.store.catalog import open_catalog
 
     if args.format != "csv" and args.layout != AUTO:

@@ -11,11 +11,11 @@ HELP = "download an official source (N03, GSI shelters) and import it"
 
 def run(args: argparse.Namespace) -> int:
     """Download, then the same steps as ``import``."""
-    from ninohe_geo.boundary import find_boundary
     from ninohe_geo.commands.import_layer import print_plan
     from ninohe_geo.io.fetch import fetch_to_temp, new_temp_dir, source_by_name
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
     from ninohe_geo.io.pipeline import prepare_import, write_import
+    from ninohe_geo.model.boundary import find_boundary
     from ninohe_geo.store import open_store
 
     source = source_by_name(args.source)

@@ -32,9 +32,9 @@ def print_plan(prepared: object, exclude: list[str], repair: bool) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Run the import."""
-    from ninohe_geo.boundary import find_boundary
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
     from ninohe_geo.io.pipeline import prepare_import, write_import
+    from ninohe_geo.model.boundary import find_boundary
     from ninohe_geo.store import open_store
 
     mapping = None

@@ -21,12 +21,12 @@ def view_params(query: str) -> dict[str, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Render the printout and write it atomically; print what it holds."""
-    from ninohe_geo import share
     from ninohe_geo.atomic import write_atomic
     from ninohe_geo.commands._options import location, tours_folder
-    from ninohe_geo.printing import Format, PrintOptions, known_values, make_print
+    from ninohe_geo.model.tours import load_tours
+    from ninohe_geo.output.printout import Format, PrintOptions, known_values, make_print
+    from ninohe_geo.query import view as share
     from ninohe_geo.store.catalog import open_catalog
-    from ninohe_geo.tours import load_tours
 
     catalog = open_catalog(location(args))
     tours = load_tours(tours_folder(args))

@@ -1,4 +1,5 @@
-"""``ninohe-geo publish OUT``: build the residents' static site (see :mod:`ninohe_geo.publish`)."""
+"""``ninohe-geo publish OUT``: build the residents' static site (see
+:mod:`ninohe_geo.output.site`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ HELP = "build the residents' map and list as a static site (no server needed)"
 def run(args: argparse.Namespace) -> int:
     """Build the site; print what was written."""
     from ninohe_geo.commands._options import location
-    from ninohe_geo.publish import DEFAULT_BASE_URL, build_site
+    from ninohe_geo.output.site import DEFAULT_BASE_URL, build_site
     from ninohe_geo.store.catalog import open_catalog
 
     catalog = open_catalog(location(args))

@@ -15,8 +15,8 @@ ASSUMED_TILE_BYTES = 15_000
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    from ninohe_geo.boundary import CITY_BBOX
-    from ninohe_geo.tiles import count_tiles, pack_bytes, parse_zooms
+    from ninohe_geo.maps.tilepacks import count_tiles, pack_bytes, parse_zooms
+    from ninohe_geo.model.boundary import CITY_BBOX
 
     zooms = parse_zooms(args.zoom)
     counts = count_tiles(CITY_BBOX, zooms)
@@ -38,8 +38,8 @@ def _estimate(args: argparse.Namespace) -> int:
 
 def run_pack(args: argparse.Namespace) -> int:
     """Download (or with --dry-run only count) the tiles; exit 1 if some failed."""
-    from ninohe_geo.boundary import CITY_BBOX
-    from ninohe_geo.tiles import PackSpec, pack, parse_zooms
+    from ninohe_geo.maps.tilepacks import PackSpec, pack, parse_zooms
+    from ninohe_geo.model.boundary import CITY_BBOX
 
     total = _estimate(args)
     if args.dry_run:
@@ -67,7 +67,7 @@ def run_pack(args: argparse.Namespace) -> int:
 
 
 def _default_attribution(source: str) -> str:
-    from ninohe_geo.basemaps import GSI_ATTRIBUTION, OSM_ATTRIBUTION
+    from ninohe_geo.maps.basemaps import GSI_ATTRIBUTION, OSM_ATTRIBUTION
 
     if "cyberjapandata.gsi.go.jp" in source:
         return GSI_ATTRIBUTION
@@ -78,7 +78,7 @@ def _default_attribution(source: str) -> str:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``tiles``."""
-    from ninohe_geo.tiles import DEFAULT_SOURCE, DEFAULT_ZOOMS, tiles_root
+    from ninohe_geo.maps.tilepacks import DEFAULT_SOURCE, DEFAULT_ZOOMS, tiles_root
 
     sub = p.add_subparsers(dest="tiles_command", required=True)
     pk = sub.add_parser(

@@ -1,4 +1,4 @@
-"""``ninohe-geo users``: manage the local editor accounts (see :mod:`ninohe_geo.accounts`).
+"""``ninohe-geo users``: manage the local editor accounts (see :mod:`ninohe_geo.store.accounts`).
 
 Whoever runs this has the machine's shell, so they act as its admin. Passwords are asked for
 twice without echo, or read from standard input with ``--password-stdin`` (one line), never
@@ -24,7 +24,7 @@ def _admin() -> object:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from ninohe_geo.accounts import AccountError
+    from ninohe_geo.store.accounts import AccountError
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -36,7 +36,7 @@ def _password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one account action; print what was done."""
-    from ninohe_geo.accounts import USERS_FILE, AccountStore
+    from ninohe_geo.store.accounts import USERS_FILE, AccountStore
 
     file = args.file or (args.data / USERS_FILE if args.data is not None else None)
     accounts = AccountStore(file)

@@ -11,10 +11,10 @@ HELP = "check a data folder or a layer file"
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; exit 1 when it has errors."""
-    from ninohe_geo.boundary import find_boundary
     from ninohe_geo.commands._options import location
     from ninohe_geo.errors import NinoheGeoError
-    from ninohe_geo.validate import validate_path, validate_store
+    from ninohe_geo.model.boundary import find_boundary
+    from ninohe_geo.store.validate import validate_path, validate_store
 
     boundary = find_boundary(args.boundary)
     target = args.path or location(args)

@@ -21,8 +21,8 @@ import shapely
 from pyproj.exceptions import CRSError as PyprojCRSError
 from shapely.geometry.base import BaseGeometry
 
-from ninohe_geo.boundary import CITY_BBOX
 from ninohe_geo.io.errors import CrsError, LocationError
+from ninohe_geo.model.boundary import CITY_BBOX
 
 #: Lon/lat CRSs treated as the same for a city map (JGD2011/JGD2000/WGS84 differ by < 1 m here
 #: except Tokyo Datum, which is transformed properly).

@@ -28,9 +28,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ninohe_geo.io.cells import neutralise
 from ninohe_geo.io.errors import ImportFileError
 from ninohe_geo.io.layerfile import document_bytes, feature_json, normalise, write_bytes_atomic
-from ninohe_geo.schema import ALL_FIELDS
+from ninohe_geo.model.schema import ALL_FIELDS
 
 if TYPE_CHECKING:
     from ninohe_geo.io.export_layouts import Layout
@@ -42,12 +43,6 @@ MEDIA_TYPES = {
     "csv": "text/csv",
     "kml": "application/vnd.google-earth.kml+xml",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """A CSV cell that no spreadsheet runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _text(value: Any) -> str:

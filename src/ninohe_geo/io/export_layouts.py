@@ -47,11 +47,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ninohe_geo.catalog import LayerInfo
+from ninohe_geo.io.cells import neutralise
 from ninohe_geo.io.errors import ImportFileError
-from ninohe_geo.io.export import neutralise
 from ninohe_geo.io.layerfile import normalise
-from ninohe_geo.plan import Lang
+from ninohe_geo.model.catalog import LayerInfo
+from ninohe_geo.model.plan import Lang
 
 #: 全国地方公共団体コード of 二戸市: 03213 and its check digit (see :func:`check_digit`).
 LOCAL_GOVERNMENT_CODE = "032131"

@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from ninohe_geo.io.errors import MappingError
-from ninohe_geo.schema import ALL_FIELDS, REQUIRED_FIELDS
+from ninohe_geo.model.schema import ALL_FIELDS, REQUIRED_FIELDS
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 TEMPLATE = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")

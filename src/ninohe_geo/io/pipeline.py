@@ -28,18 +28,19 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ninohe_geo.boundary import Boundary, find_boundary
-from ninohe_geo.catalog import features_frame
 from ninohe_geo.io.errors import ImportBlockedError, ImportFileError
 from ninohe_geo.io.formats import read_source
 from ninohe_geo.io.layerfile import feature_json, geometry_json, normalise
 from ninohe_geo.io.limits import DEFAULT_LIMITS, Deadline, Limits
 from ninohe_geo.io.mapping import Mapping, RowContext, detect_mapping, map_row, selected
 from ninohe_geo.io.source import SourceTable
+from ninohe_geo.model.boundary import Boundary, find_boundary
+from ninohe_geo.model.catalog import features_frame
+from ninohe_geo.model.checks import Problem, boundary_problems, check_feature
+from ninohe_geo.model.plan import Plan, load_plan
+from ninohe_geo.model.repair import Repair, offer_repair
+from ninohe_geo.model.schema import ALL_FIELDS
 from ninohe_geo.paths import data_dir, plan_file
-from ninohe_geo.plan import Plan, load_plan
-from ninohe_geo.repair import Repair, offer_repair
-from ninohe_geo.schema import ALL_FIELDS
 from ninohe_geo.store.base import (
     LAYER_PATTERN,
     BatchResult,
@@ -48,8 +49,7 @@ from ninohe_geo.store.base import (
     Store,
     require_editor,
 )
-from ninohe_geo.validate import Report
-from ninohe_geo.validation import Problem, boundary_problems, check_feature
+from ninohe_geo.store.validate import Report
 
 #: The validator's default tolerance (≈ 50 m) for the 1 %-simplified boundary file.
 BOUNDARY_TOLERANCE_DEG = 0.0005

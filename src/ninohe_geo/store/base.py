@@ -35,7 +35,7 @@ from typing import Any, Literal
 import yaml
 
 from ninohe_geo.errors import NinoheGeoError
-from ninohe_geo.plan import Plan
+from ninohe_geo.model.plan import Plan
 
 Role = Literal["viewer", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
@@ -509,7 +509,7 @@ class Store(ABC):
         Raises:
             InvalidFeature: the schema, the plan or the geometry says no (every problem listed).
         """
-        from ninohe_geo.validation import check_feature
+        from ninohe_geo.model.checks import check_feature
 
         label = str((feature.get("properties") or {}).get("id") or "(new feature)")
         problems = []

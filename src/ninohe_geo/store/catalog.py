@@ -5,7 +5,8 @@ site builder read the plan and its features through here, so what is imported in
 a data folder or PostgreSQL — is what is shown, exported, printed and published (issue #10:
 on a PostGIS store, ``export`` and ``publish`` used to read the ``geodata/`` files instead).
 
-A folder store is read from its files (:func:`ninohe_geo.catalog.load_catalog`, which reports a
+A folder store is read from its files (:func:`ninohe_geo.model.catalog.load_catalog`, which reports
+a
 broken file by name and loads the rest); any other store through its records
 (:func:`store_catalog`), with the same feature checks.
 """
@@ -17,18 +18,24 @@ from typing import Any
 
 import yaml
 
-from ninohe_geo.catalog import Catalog, LayerInfo, features_frame, import_mapping, load_catalog
-from ninohe_geo.plan import Plan
-from ninohe_geo.schema import ALL_FIELDS
+from ninohe_geo.model.catalog import (
+    Catalog,
+    LayerInfo,
+    features_frame,
+    import_mapping,
+    load_catalog,
+)
+from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
+from ninohe_geo.model.plan import Plan
+from ninohe_geo.model.schema import ALL_FIELDS
 from ninohe_geo.store.base import Store
 from ninohe_geo.store.registry import configured_location, open_store
-from ninohe_geo.validation import Problem, check_feature, duplicate_id_problems
 
 
 def store_catalog(store: Store) -> Catalog:
     """A :class:`Catalog` from any store's records.
 
-    Features pass the same checks as in :func:`ninohe_geo.catalog.load_catalog`; bad ones are
+    Features pass the same checks as in :func:`ninohe_geo.model.catalog.load_catalog`; bad ones are
     left out and reported, the rest load.
     """
     plan = Plan.model_validate(yaml.safe_load(store.plan_yaml()))

@@ -1,0 +1,234 @@
+"""Load a data folder into a :class:`Catalog`: the plan, the layers, the features, the problems.
+
+Data flows one way: files → :class:`Catalog` (typed, validated) → filtered view → map. Loading
+never fails because of one bad layer or feature: the bad part is left out and reported as a
+:class:`~ninohe_geo.model.checks.Problem` naming the file and feature, and everything else loads.
+Only a missing or broken plan file is fatal, since nothing can be tied to the plan without it.
+
+Layer files are our own GeoJSON and are read with the ``json`` module, not GDAL: a file cannot
+make the loader open anything else (see GUIDE: a ``.geojson`` may be a VRT to GDAL).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from ninohe_geo.errors import DataFileError
+from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
+from ninohe_geo.model.plan import Lang, Plan, load_plan
+from ninohe_geo.model.schema import ALL_FIELDS, LOOSE_ACCURACIES
+from ninohe_geo.paths import layers_dir, plan_file
+
+#: A layer file larger than this is refused before it is read (the shipped ones are ~10 KB).
+MAX_LAYER_BYTES = 64 * 1024 * 1024
+
+#: Columns of :attr:`Catalog.features`, besides ``geometry``, in this order.
+COLUMNS: tuple[str, ...] = (
+    *ALL_FIELDS,
+    "layer",
+    "pillar",
+    "pillar_index",
+    "featured",
+    "loose",
+)
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """A layer: one file of ``geodata/layers``."""
+
+    id: str
+    """Stable layer ID (the ``layer.id`` member, else the file's stem)."""
+    title_ja: str
+    title_en: str
+    description_ja: str
+    description_en: str
+    file: str
+    """The file name within the layers folder."""
+    count: int
+    """Features of this layer that loaded."""
+    mapping: str = ""
+    """The import mapping that made the layer (``layer.import.mapping``, written by
+    ``ninohe-geo import``); '' for a layer made by hand. Tells which official dataset the layer
+    holds (see :mod:`ninohe_geo.io.export_layouts`)."""
+
+    def title(self, lang: Lang) -> str:
+        """Title in ``lang``."""
+        return self.title_ja if lang == "ja" else self.title_en
+
+    def description(self, lang: Lang) -> str:
+        """Description in ``lang``."""
+        return self.description_ja if lang == "ja" else self.description_en
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the app shows, loaded once and read by every page."""
+
+    plan: Plan
+    layers: tuple[LayerInfo, ...]
+    features: gpd.GeoDataFrame
+    """One row per loaded feature (columns :data:`COLUMNS`), CRS EPSG:4326, index = feature id."""
+    problems: tuple[Problem, ...] = field(default=())
+
+    def feature(self, feature_id: str) -> pd.Series | None:
+        """The row of ``feature_id``, or None."""
+        if feature_id in self.features.index:
+            row: pd.Series = self.features.loc[feature_id]
+            return row
+        return None
+
+    def count_by_measure(self) -> dict[str, int]:
+        """How many features each measure has on the map (measures without any are absent)."""
+        counts = self.features["measure"].value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
+
+
+def _read_json(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_LAYER_BYTES:
+        raise DataFileError(path, f"file is {size:,} bytes; the limit is {MAX_LAYER_BYTES:,}")
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path, f"not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            path, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+
+
+def _text(value: Any, fallback: str) -> str:
+    return value if isinstance(value, str) and value else fallback
+
+
+def import_mapping(meta: dict[str, Any]) -> str:
+    """The mapping name recorded by an import in a layer's metadata, else ''."""
+    info = meta.get("import")
+    return _text(info.get("mapping"), "") if isinstance(info, dict) else ""
+
+
+def read_layer(
+    path: Path, plan: Plan
+) -> tuple[LayerInfo | None, list[dict[str, Any]], list[Problem]]:
+    """Read one layer file: its info, its good features (records), and its problems.
+
+    A record is the feature's properties plus ``geometry`` (shapely) and ``layer``.
+    """
+    name = path.name
+    try:
+        doc = _read_json(path)
+    except (DataFileError, OSError) as exc:
+        return None, [], [Problem(name, None, getattr(exc, "message", None) or str(exc))]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return None, [], [Problem(name, None, "expected a GeoJSON FeatureCollection")]
+    if "crs" in doc:
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    name,
+                    None,
+                    "has a 'crs' member: layer files are RFC 7946 GeoJSON in WGS84 lon/lat without "
+                    "one (import other CRSs with 'ninohe-geo import')",
+                    field="crs",
+                )
+            ],
+        )
+    meta: dict[str, Any] = doc["layer"] if isinstance(doc.get("layer"), dict) else {}
+    layer_id = _text(meta.get("id"), path.stem)
+    features = doc.get("features")
+    if not isinstance(features, list):
+        return None, [], [Problem(name, None, "'features' must be a list", field="features")]
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for index, raw in enumerate(features):
+        geom, found = check_feature(raw, index, plan, name)
+        problems.extend(found)
+        if geom is None or any(p.severity == "error" for p in found):
+            continue
+        props = raw["properties"]
+        record = {key: props.get(key) for key in ALL_FIELDS}
+        record["geometry"] = geom
+        record["layer"] = layer_id
+        records.append(record)
+    info = LayerInfo(
+        id=layer_id,
+        title_ja=_text(meta.get("title_ja"), layer_id),
+        title_en=_text(meta.get("title_en"), layer_id),
+        description_ja=_text(meta.get("description_ja"), ""),
+        description_en=_text(meta.get("description_en"), ""),
+        file=name,
+        count=len(records),
+        mapping=import_mapping(meta),
+    )
+    return info, records, problems
+
+
+def features_frame(records: list[dict[str, Any]], plan: Plan) -> gpd.GeoDataFrame:
+    """The features table from good records, with the plan's derived columns."""
+    pillar_ids = [p.id for p in plan.pillars]
+    rows = []
+    for rec in records:
+        pillar = plan.pillar_of(rec["measure"])
+        rows.append(
+            {
+                **rec,
+                "pillar": pillar.id,
+                "pillar_index": pillar_ids.index(pillar.id),
+                "featured": plan.measure(rec["measure"]).featured,
+                "loose": rec["accuracy"] in LOOSE_ACCURACIES,
+            }
+        )
+    frame = gpd.GeoDataFrame(
+        rows, columns=[*COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326"
+    )
+    frame.index = pd.Index(frame["id"], name="fid")
+    return frame
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load the data folder ``root`` (``plan.yaml`` and ``layers/*.geojson``).
+
+    Raises:
+        DataFileError: only when the plan file is missing or broken.
+    """
+    plan = load_plan(plan_file(root))
+    layers: list[LayerInfo] = []
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    owners: list[tuple[str, str]] = []  # (file name, feature id), in load order
+    folder = layers_dir(root)
+    paths = sorted(folder.glob("*.geojson")) if folder.is_dir() else []
+    if not paths:
+        problems.append(Problem(str(folder), None, "no layer files (*.geojson) found"))
+    for path in paths:
+        info, recs, found = read_layer(path, plan)
+        problems.extend(found)
+        if info is not None:
+            layers.append(info)
+        records.extend(recs)
+        owners.extend((path.name, r["id"]) for r in recs)
+    dupes = duplicate_id_problems(owners)
+    if dupes:
+        problems.extend(dupes)
+        seen: set[str] = set()
+        unique = []
+        for r in records:
+            if r["id"] not in seen:
+                seen.add(r["id"])
+                unique.append(r)
+        records = unique
+    return Catalog(
+        plan=plan,
+        layers=tuple(layers),
+        features=features_frame(records, plan),
+        problems=tuple(problems),
+    )

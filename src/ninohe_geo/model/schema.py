@@ -1,0 +1,150 @@
+"""The feature schema: what every mapped feature of the plan must say about itself.
+
+One definition serves the shipped layers, the validator, imports and the editor, so a feature that
+passes here is a feature the map can show. Properties (GeoJSON ``properties``):
+
+========== ======== =====================================================================
+field      required meaning
+========== ======== =====================================================================
+id         yes      stable ID, unique across all layers (lower-case slug)
+name_ja    yes      name in Japanese
+name_en    yes      name in English
+measure    yes      measure ID from ``geodata/plan.yaml`` (gives the pillar)
+initiative no       main-initiative ID of that measure, where one applies
+status     yes      one of :data:`STATUSES`
+period     no       e.g. "2021–2025"; absent means unknown (未確認)
+summary_ja yes      one or two plain sentences
+summary_en yes      the same in English
+accuracy   yes      one of :data:`ACCURACIES`: how exact the location is
+accuracy_note no    why the location is only that exact, in Japanese and/or English
+source     yes      citation of the facts (publication, page, date)
+source_url no       a link to the source
+reading_ja no       the name's reading in hiragana, where a dictionary reads it wrong (search)
+updated    yes      ISO date the feature was last checked
+========== ======== =====================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ninohe_geo.model.plan import Lang
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a coded field, with its labels."""
+
+    code: str
+    ja: str
+    en: str
+    description_en: str = ""
+
+    def label(self, lang: Lang) -> str:
+        """The label in ``lang``."""
+        return self.ja if lang == "ja" else self.en
+
+
+STATUSES: tuple[Choice, ...] = (
+    Choice("concept", "構想", "Concept", "an idea named in the plan, not yet studied"),
+    Choice("study", "検討中", "Under study", "being studied or discussed"),
+    Choice("planned", "計画", "Planned", "decided, works not started"),
+    Choice("in_progress", "実施中", "In progress", "works or programme under way"),
+    Choice("done", "完了", "Completed", "finished"),
+    Choice("existing", "既存施設", "Existing facility", "a place the plan works through"),
+    Choice("unknown", "未確認", "Unconfirmed", "status not confirmed by a source"),
+)
+
+ACCURACIES: tuple[Choice, ...] = (
+    Choice("surveyed", "測量", "Surveyed", "from survey data or an official boundary"),
+    Choice("facility", "施設位置", "Facility location", "the facility's sourced point"),
+    Choice("approximate", "概略", "Approximate", "approximate position or area (位置は概略)"),
+    Choice("schematic", "模式図", "Schematic", "a diagram, not a location (位置は未確認)"),
+)
+
+STATUS_CODES = frozenset(c.code for c in STATUSES)
+ACCURACY_CODES = frozenset(c.code for c in ACCURACIES)
+#: Accuracies drawn with a dashed outline and labelled 「位置は概略」 on the map.
+LOOSE_ACCURACIES = frozenset({"approximate", "schematic"})
+
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "id",
+    "name_ja",
+    "name_en",
+    "measure",
+    "status",
+    "summary_ja",
+    "summary_en",
+    "accuracy",
+    "source",
+    "updated",
+)
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "initiative",
+    "period",
+    "accuracy_note",
+    "source_url",
+    "reading_ja",
+)
+ALL_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9\-_.]{0,79}")  # used with fullmatch
+#: ``updated`` as written: YYYY-MM-DD (``date.fromisoformat`` also takes 20261127, 2026-W48-5).
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A reading: hiragana, the long-vowel mark, digits, Latin letters, spaces and 「・〜（）」.
+READING_PATTERN = re.compile(r"[\u3041-\u3096\u30fc0-9A-Za-z ・〜（）()]+")  # fullmatch
+
+
+def choice(choices: tuple[Choice, ...], code: str) -> Choice:
+    """The choice with ``code``; KeyError if none."""
+    for c in choices:
+        if c.code == code:
+            return c
+    raise KeyError(code)
+
+
+def property_problems(props: dict[str, Any]) -> list[str]:
+    """What is wrong with one feature's properties, as readable sentences (empty: nothing).
+
+    Checks presence and type of fields and coded values; whether the measure exists in the plan
+    is checked by the validator, which has the plan.
+    """
+    problems: list[str] = []
+    for name in REQUIRED_FIELDS:
+        value = props.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(f"missing field {name!r}")
+        elif not isinstance(value, str):
+            problems.append(f"field {name!r} must be text, got {type(value).__name__}")
+    for name in OPTIONAL_FIELDS:
+        value = props.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"field {name!r} must be text, got {type(value).__name__}")
+    fid = props.get("id")
+    if isinstance(fid, str) and fid and not ID_PATTERN.fullmatch(fid):
+        problems.append(f"id {fid!r} must be a lower-case slug (a-z, 0-9, -, _, .)")
+    status = props.get("status")
+    if isinstance(status, str) and status and status not in STATUS_CODES:
+        problems.append(f"status {status!r} is not one of {', '.join(sorted(STATUS_CODES))}")
+    accuracy = props.get("accuracy")
+    if isinstance(accuracy, str) and accuracy and accuracy not in ACCURACY_CODES:
+        allowed = ", ".join(sorted(ACCURACY_CODES))
+        problems.append(f"accuracy {accuracy!r} is not one of {allowed}")
+    updated = props.get("updated")
+    if isinstance(updated, str) and updated:
+        try:
+            if not DATE_PATTERN.fullmatch(updated):
+                raise ValueError(updated)
+            dt.date.fromisoformat(updated)
+        except ValueError:
+            problems.append(f"updated {updated!r} is not an ISO date (YYYY-MM-DD)")
+    reading = props.get("reading_ja")
+    if isinstance(reading, str) and reading and not READING_PATTERN.fullmatch(reading):
+        problems.append(f"reading_ja {reading!r} must be hiragana (e.g. くのへじょうあと)")
+    unknown = sorted(set(props) - set(ALL_FIELDS))
+    if unknown:
+        problems.append(f"unknown field(s) {', '.join(unknown)}")
+    return problems

@@ -1,0 +1,113 @@
+"""What the details panel says about one feature, as plain data the page renders.
+
+Kept apart from Streamlit so that it is tested as a function, and so that the residents' view,
+the published site and print say the same things in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ninohe_geo.i18n import t
+from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.plan import Indicator, Lang
+from ninohe_geo.model.schema import ACCURACIES, STATUSES, choice
+
+
+@dataclass(frozen=True)
+class Details:
+    """Everything the panel shows; every value is plain text (the page escapes it)."""
+
+    id: str
+    name: str
+    other_name: str
+    pillar: str
+    pillar_color: str
+    measure: str
+    featured: bool
+    initiative: str | None
+    status: str
+    period: str
+    summary: str
+    accuracy: str
+    accuracy_note: str | None
+    loose: bool
+    source: str
+    source_url: str | None
+    updated: str
+    layer: str
+    indicators: tuple[tuple[str, str], ...]
+    """(indicator name, known value with its source, or 未確認)."""
+
+    def rows(self, lang: Lang) -> list[tuple[str, str]]:
+        """(label, value) pairs in display order."""
+        rows = [
+            (t("pillar", lang), self.pillar),
+            (t("measure", lang), ("★ " if self.featured else "") + self.measure),
+        ]
+        if self.initiative:
+            rows.append((t("initiative", lang), self.initiative))
+        rows += [
+            (t("status", lang), self.status),
+            (t("period", lang), self.period),
+            (t("summary", lang), self.summary),
+            (
+                t("accuracy", lang),
+                self.accuracy + (f"（{self.accuracy_note}）" if self.accuracy_note else ""),
+            ),
+            (t("source", lang), self.source),
+            (t("updated", lang), self.updated),
+        ]
+        return rows
+
+
+def indicator_value(indicator: Indicator, lang: Lang) -> str:
+    """A sourced value with its source, or 未確認 — never a guess."""
+    if indicator.known_value:
+        source = f"（{indicator.known_value_source}）" if indicator.known_value_source else ""
+        return indicator.known_value + source
+    return t("unconfirmed", lang)
+
+
+def _text(row: pd.Series, column: str) -> str | None:
+    value = row.get(column)
+    return value if isinstance(value, str) and value else None
+
+
+def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | None:
+    """The details of ``feature_id`` in ``lang``, or None when it is not in the catalogue."""
+    row = catalog.feature(feature_id)
+    if row is None:
+        return None
+    plan = catalog.plan
+    measure = plan.measure(row["measure"])
+    pillar = plan.pillar_of(measure.id)
+    initiative = None
+    if _text(row, "initiative"):
+        _, init = plan.initiative(row["initiative"])
+        initiative = init.name(lang)
+    layer = next((layer.title(lang) for layer in catalog.layers if layer.id == row["layer"]), "")
+    other = "name_en" if lang == "ja" else "name_ja"
+    return Details(
+        id=feature_id,
+        name=row["name_ja"] if lang == "ja" else row["name_en"],
+        other_name=row[other],
+        pillar=f"{pillar.short(lang)} {pillar.name(lang)}",
+        pillar_color=pillar.color,
+        measure=measure.name(lang),
+        featured=measure.featured,
+        initiative=initiative,
+        status=choice(STATUSES, row["status"]).label(lang),
+        period=_text(row, "period") or t("unconfirmed", lang),
+        summary=row["summary_ja"] if lang == "ja" else row["summary_en"],
+        accuracy=choice(ACCURACIES, row["accuracy"]).label(lang),
+        accuracy_note=_text(row, "accuracy_note"),
+        loose=bool(row["loose"]),
+        source=row["source"],
+        source_url=_text(row, "source_url"),
+        updated=row["updated"],
+        layer=layer,
+        indicators=tuple((i.name(lang), indicator_value(i, lang)) for i in pillar.indicators),
+    )

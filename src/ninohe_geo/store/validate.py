@@ -1,0 +1,121 @@
+"""``ninohe-geo validate``: check a store (a data folder or a database) or a single layer file
+and report per feature.
+
+Everything the loader checks (files parse, schema, measures, geometry validity, RFC 7946
+winding, unique ids) plus the city boundary. The report is what the app's import page shows too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ninohe_geo.model.boundary import Boundary
+from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer
+from ninohe_geo.model.checks import Problem, boundary_problems, duplicate_id_problems
+from ninohe_geo.model.plan import load_plan
+from ninohe_geo.paths import data_dir, plan_file
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a validation."""
+
+    target: str
+    features: int
+    problems: tuple[Problem, ...]
+    boundary_source: str
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that block."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems that do not block."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+    def text(self) -> str:
+        """The report as readable lines."""
+        lines = [str(p) for p in self.problems]
+        verdict = "OK" if self.ok else "FAILED"
+        lines.append(
+            f"{verdict}: {self.target}: {self.features} feature(s) checked, "
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s); "
+            f"boundary: {self.boundary_source}"
+        )
+        return "\n".join(lines)
+
+
+def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = None) -> Report:
+    """Validate a data folder (with ``plan.yaml``) or one ``.geojson`` layer file.
+
+    A single file is checked against ``plan_path`` (default: the data folder in use).
+    """
+    problems: list[Problem] = []
+    if target.is_dir():
+        catalog = load_catalog(target)
+        # Tours (tours/*.yaml) must read and refer only to features and layers that exist.
+        from ninohe_geo.model.tours import all_tour_problems, load_tours
+
+        problems.extend(all_tour_problems(load_tours(target), catalog))
+        problems.extend(_catalog_problems(catalog, boundary))
+        count = len(catalog.features)
+    else:
+        plan = load_plan(plan_path or plan_file(data_dir()))
+        _, records, found = read_layer(target, plan)
+        problems.extend(found)
+        problems.extend(duplicate_id_problems((target.name, r["id"]) for r in records))
+        count = len(records) + len({p.feature for p in found if p.severity == "error"})
+        for rec in records:
+            problems.extend(
+                boundary_problems(target.name, rec["id"], rec["geometry"], boundary.geometry)
+            )
+    return _report(str(target), count, problems, boundary)
+
+
+def validate_store(location: str, boundary: Boundary) -> Report:
+    """Validate the store at ``location`` (a ``postgresql://`` URL, or a folder) as the app and
+    every command read it (:func:`ninohe_geo.store.catalog.open_catalog`)."""
+    from ninohe_geo.store.catalog import folder_of, is_folder, open_catalog
+
+    if is_folder(location):
+        return validate_path(folder_of(location), boundary)
+    catalog = open_catalog(location)
+    return _report(
+        _redact(location), len(catalog.features), _catalog_problems(catalog, boundary), boundary
+    )
+
+
+def _redact(location: str) -> str:
+    """A database URL without its password (reports are printed and logged)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _catalog_problems(catalog: Catalog, boundary: Boundary) -> list[Problem]:
+    """The catalogue's own problems and every feature outside the boundary."""
+    problems = list(catalog.problems)
+    features = catalog.features
+    file_of = {info.id: info.file for info in catalog.layers}
+    for fid, layer, geom in zip(features["id"], features["layer"], features.geometry, strict=True):
+        file = file_of.get(layer, f"{layer}.geojson")
+        problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
+    return problems
+
+
+def _report(target: str, count: int, problems: list[Problem], boundary: Boundary) -> Report:
+    if not boundary.exact:
+        problems.append(Problem(target, None, f"checked against the {boundary.source}", "warning"))
+    return Report(target, count, tuple(problems), boundary.source)

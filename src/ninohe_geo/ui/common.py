@@ -1,0 +1,266 @@
+"""Streamlit glue shared by the pages: cached data, the language switch, filter widgets, panels.
+
+Pages stay thin: they call these helpers and render. Nothing here decides what a feature means
+(that is :mod:`details`) or which features pass (that is :mod:`filters`).
+
+The view lives in the URL: widgets start from the query string and :func:`sync_url` writes it
+back, with IDs rather than labels (``?pillar=P3&measure=P3-01&lang=en``), so a link means the same
+in either language and the plan page can link to a filtered map. (Streamlit's own
+``bind="query-params"`` puts the displayed labels in the URL, which would tie links to a language.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ninohe_geo.escape import markdown_text
+from ninohe_geo.i18n import DEFAULT_LANG, parse_lang, t
+from ninohe_geo.maps import fastdata, lod, mapview
+from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL, install_static
+from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
+from ninohe_geo.maps.tilesources import available_basemaps
+from ninohe_geo.model.catalog import Catalog, load_catalog
+from ninohe_geo.model.plan import LANGS, Lang
+from ninohe_geo.model.schema import STATUSES
+from ninohe_geo.paths import data_dir, layers_dir, plan_file, static_dir
+from ninohe_geo.query import filters
+from ninohe_geo.query.details import Details
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_static(static_dir: str) -> list[str]:
+    """Copy the map's JS/CSS into the app's static folder, once per server process."""
+    return install_static(Path(static_dir))
+
+
+def files_signature(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and mtimes of ``files`` (missing ones left out): a cheap cache key that
+    changes when a file does."""
+    out = []
+    for f in files:
+        try:
+            st_ = f.stat()
+        except OSError:
+            continue
+        out.append((f.name, st_.st_size, st_.st_mtime_ns))
+    return tuple(out)
+
+
+def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """The signature of the data files: the plan and every layer."""
+    return files_signature([plan_file(root), *sorted(layers_dir(root).glob("*.geojson"))])
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+    # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
+    del signature
+    cat = load_catalog(Path(root))
+    map_dataset(cat)  # large: write the map's geometry file now, not in a visitor's run
+    return cat
+
+
+def map_dataset(cat: Catalog) -> fastdata.FastDataset | None:
+    """A large catalogue's geometry as a static file (:mod:`ninohe_geo.maps.fastdata`), for
+    ``mapview.feature_group(dataset=…)``; None at city scale, where every feature is an SVG
+    element. Written once per catalogue (later calls are a lookup)."""
+    if len(cat.features) <= mapview.CANVAS_THRESHOLD:
+        return None
+    return fastdata.publish(
+        cat.features, static_dir(), STREAMLIT_STATIC_URL, lod.for_zoom(mapview.DEFAULT_ZOOM)
+    )
+
+
+def catalog() -> Catalog:
+    """The catalogue of the data folder, shared read-only by every session.
+
+    ``cache_resource`` (not ``cache_data``): the catalogue is immutable and large data would be
+    copied on every ``cache_data`` hit. A filter change never re-reads files.
+    """
+    from ninohe_geo.ui.session import database_catalog  # a postgresql:// store (issue #6)
+
+    from_db = database_catalog()
+    if from_db is not None:
+        return from_db
+    root = data_dir()
+    return _load(str(root), _data_signature(root))
+
+
+def _seed(key: str, value: object) -> None:
+    """Give a widget its first value (from the URL) unless it already has one this session."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def language_switch() -> Lang:
+    """The language control (sidebar); Japanese by default, kept in the URL as ``?lang=``."""
+    if st.session_state.get("lang") not in LANGS:
+        st.session_state["lang"] = parse_lang(st.query_params.get("lang", DEFAULT_LANG))
+    chosen = st.sidebar.segmented_control(
+        "Language / 言語",
+        options=list(LANGS),
+        format_func=lambda code: {"ja": "日本語", "en": "English"}[code],
+        key="lang",
+        required=True,
+    )
+    if chosen is None:
+        # On a first visit the browser can send the control back with nothing selected (seen
+        # with Streamlit 1.67 when another widget, the map, reruns the page): the control then
+        # showed no language although the page stayed Japanese. Forget the empty value and run
+        # again: the line above restores the language from the URL (or the default).
+        del st.session_state["lang"]
+        st.rerun()
+    return current_lang()
+
+
+def current_lang() -> Lang:
+    """The language chosen by :func:`language_switch` in this run."""
+    return parse_lang(st.session_state.get("lang", DEFAULT_LANG))
+
+
+def known_values(cat: Catalog) -> dict[str, frozenset[str]]:
+    """The values each URL filter parameter may take (anything else in a link is dropped)."""
+    return {
+        "pillar": frozenset(p.id for p in cat.plan.pillars),
+        "measure": frozenset(m.id for m in cat.plan.measures),
+        "status": frozenset(s.code for s in STATUSES),
+        "layer": frozenset(layer.id for layer in cat.layers),
+    }
+
+
+def widget_key(name: str, lang: Lang) -> str:
+    """The session key of a filter widget in ``lang`` (e.g. ``pillar.en``).
+
+    Streamlit sends a multiselect's or selectbox's value as its displayed *labels*, so after a
+    language switch the browser's old value no longer matches the relabelled options and comes
+    back empty (measured in Chromium, Streamlit 1.67: the next map click showed the map
+    unfiltered). One key per language makes the switched widgets new widgets, seeded from the
+    URL, which always holds the view as IDs (:func:`sync_url`).
+    """
+    return f"{name}.{lang}"
+
+
+def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str]:
+    """The sidebar filters and base-map choice; returns the filter state and base map ID.
+
+    Widgets start from the URL (``?pillar=P3&measure=P3-01&q=…``: IDs, not labels, so a link
+    works in either language) and the URL follows the widgets (:func:`sync_url`).
+    """
+    plan = cat.plan
+    pillars = {p.id: f"{p.short(lang)} {p.name(lang)}" for p in plan.pillars}
+    measures = {m.id: ("★ " if m.featured else "") + m.name(lang) for m in plan.measures}
+    statuses = {s.code: s.label(lang) for s in STATUSES}
+    layer_names = {layer.id: layer.title(lang) for layer in cat.layers}
+    names = {b.id: b.name(lang) for b in available_basemaps()}
+    key = {
+        n: widget_key(n, lang)
+        for n in ("q", "pillar", "measure", "status", "layer", "featured", "basemap")
+    }
+    start = filters.from_query(st.query_params.to_dict(), known_values(cat))
+    _seed(key["q"], start.text)
+    _seed(key["pillar"], sorted(start.pillars))
+    _seed(key["measure"], sorted(start.measures))
+    _seed(key["status"], sorted(start.statuses))
+    _seed(key["layer"], sorted(start.layers))
+    _seed(key["featured"], start.featured_only)
+    url_basemap = st.query_params.get("basemap", DEFAULT_BASEMAP)
+    _seed(key["basemap"], url_basemap if url_basemap in names else DEFAULT_BASEMAP)
+
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    text = sb.text_input(t("filter_text", lang), key=key["q"], help=t("filter_text_help", lang))
+    chosen_pillars = sb.multiselect(
+        t("filter_pillar", lang),
+        list(pillars),
+        format_func=pillars.__getitem__,
+        key=key["pillar"],
+    )
+    chosen_measures = sb.multiselect(
+        t("filter_measure", lang),
+        list(measures),
+        format_func=measures.__getitem__,
+        key=key["measure"],
+    )
+    chosen_statuses = sb.multiselect(
+        t("filter_status", lang),
+        list(statuses),
+        format_func=statuses.__getitem__,
+        key=key["status"],
+    )
+    chosen_layers = sb.multiselect(
+        t("filter_layer", lang),
+        list(layer_names),
+        format_func=layer_names.__getitem__,
+        key=key["layer"],
+    )
+    featured = sb.checkbox(t("filter_featured", lang), key=key["featured"])
+    basemap_id = sb.selectbox(
+        t("basemap", lang), list(names), format_func=names.__getitem__, key=key["basemap"]
+    )
+    flt = filters.FeatureFilter(
+        pillars=frozenset(chosen_pillars),
+        measures=frozenset(chosen_measures),
+        statuses=frozenset(chosen_statuses),
+        layers=frozenset(chosen_layers),
+        featured_only=bool(featured),
+        text=text or "",
+    )
+    return flt, str(basemap_id or DEFAULT_BASEMAP)
+
+
+def sync_url(lang: Lang, extra: dict[str, str] | None = None) -> None:
+    """Make the URL say what is shown: the language plus ``extra`` (filters, base map …).
+
+    Parameters equal to their defaults are left out, so the plain URL is the default view.
+    """
+    wanted: dict[str, str] = {} if lang == DEFAULT_LANG else {"lang": lang}
+    wanted.update({k: v for k, v in (extra or {}).items() if v})
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def problems_panel(cat: Catalog, lang: Lang) -> None:
+    """Say which files and features could not be loaded; the rest of the app keeps working."""
+    errors = [p for p in cat.problems if p.severity == "error"]
+    if not errors:
+        return
+    with st.expander(f"⚠️ {t('data_problems', lang)} ({len(errors)})", expanded=True):
+        st.markdown("\n".join(f"- {markdown_text(str(p))}" for p in errors[:50]))
+
+
+def details_panel(details: Details | None, lang: Lang) -> None:
+    """The selected feature's details beside the map (every value escaped for markdown)."""
+    st.subheader(t("details", lang))
+    if details is None:
+        st.info(t("details_hint", lang))
+        return
+    st.markdown(f"### {markdown_text(details.name)}")
+    st.caption(markdown_text(details.other_name))
+    if details.loose:
+        st.warning(f"{t('loose_label', lang)} — {markdown_text(details.accuracy)}")
+    lines = []
+    for label, value in details.rows(lang):
+        lines.append(f"**{markdown_text(label)}**: {markdown_text(value)}")
+    st.markdown("  \n".join(lines))
+    if details.source_url and details.source_url.startswith(("https://", "http://")):
+        st.link_button(t("source", lang), details.source_url)
+    st.markdown(f"**{markdown_text(t('indicators', lang))}**")
+    st.markdown(
+        "\n".join(f"- {markdown_text(n)}: {markdown_text(v)}" for n, v in details.indicators)
+    )
+
+
+def clicked_feature_id(result: dict[str, Any] | None) -> str | None:
+    """The id of the feature the user clicked, from st_folium's return value."""
+    if not result:
+        return None
+    drawing = result.get("last_active_drawing")
+    if not isinstance(drawing, dict):
+        return None
+    props = drawing.get("properties")
+    fid = props.get("id") if isinstance(props, dict) else None
+    return fid if isinstance(fid, str) else None

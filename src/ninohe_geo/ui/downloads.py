@@ -1,0 +1,77 @@
+"""Download buttons for a set of features (the filtered view or everything), for any page.
+
+One format at a time (a select box, then one button), so a rerun builds one export, not four.
+When every feature comes from layers imported from one standard open-data dataset (the ``auto``
+rule of :mod:`ninohe_geo.io.export_layouts`), the choice also offers a CSV in that dataset's
+layout, labelled with the dataset's name. The map page can offer the filtered view with one
+call::
+
+    downloads.download_buttons(view, lang, key="map-download", layers=catalog.layers)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import streamlit as st
+
+from ninohe_geo.i18n import t
+from ninohe_geo.io.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
+from ninohe_geo.io.export_layouts import LAYOUTS, Layout, fitting_layout, layer_mappings
+from ninohe_geo.model.catalog import LayerInfo
+from ninohe_geo.model.plan import Lang
+
+LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "csv": "CSV", "kml": "KML"}
+#: The select box's value for a CSV in a standard layout: this prefix + the layout id.
+LAYOUT_OPTION = "csv:"
+
+
+def download_options(features: gpd.GeoDataFrame, layers: Iterable[LayerInfo] = ()) -> list[str]:
+    """The formats on offer: ours, then the standard-layout CSV when one fits every feature."""
+    options = list(EXPORT_FORMATS)
+    layout = fitting_layout(features, layer_mappings(layers))
+    if layout is not None:
+        options.append(LAYOUT_OPTION + layout.id)
+    return options
+
+
+def option_label(option: str, lang: Lang) -> str:
+    """What the select box shows for ``option``."""
+    if option.startswith(LAYOUT_OPTION):
+        layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
+        return t("io_download_layout", lang, title=layout.title(lang))
+    return LABELS[option]
+
+
+def download_buttons(
+    features: gpd.GeoDataFrame,
+    lang: Lang,
+    key: str = "download",
+    file_stem: str = "ninohe-geo",
+    layers: Iterable[LayerInfo] = (),
+) -> None:
+    """A format choice and a download button for ``features`` (nothing when empty); ``layers``
+    (the catalogue's) tell which features come from a standard dataset."""
+    if features.empty:
+        return
+    option = str(
+        st.selectbox(
+            t("io_download_format", lang),
+            download_options(features, layers),
+            format_func=lambda o: option_label(str(o), lang),
+            key=f"{key}-format",
+        )
+    )
+    layout: Layout | None = None
+    fmt, name = option, f"{file_stem}.{option}"
+    if option.startswith(LAYOUT_OPTION):
+        layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
+        fmt, name = "csv", f"{file_stem}-{layout.id}.csv"
+    st.download_button(
+        t("io_download_button", lang, count=len(features)),
+        data=export_bytes(features, fmt, layout),
+        file_name=name,
+        mime=MEDIA_TYPES[fmt],
+        key=f"{key}-button",
+    )

@@ -1,0 +1,160 @@
+"""What the editing page needs, without Streamlit: forms ↔ features, history and conflict rows,
+indicator series.
+
+The page reads widgets and calls these; the store checks roles and versions. Nothing here
+writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ninohe_geo.model.plan import Lang
+from ninohe_geo.model.schema import ALL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS
+from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, make_feature
+
+#: The form's fields, in the order shown (the schema's, minus ``updated`` set from the date).
+FORM_FIELDS: tuple[str, ...] = tuple(f for f in ALL_FIELDS if f != "updated")
+#: Years offered for indicator values: the plan's baseline years to its end and a little after.
+INDICATOR_YEARS: tuple[int, ...] = tuple(range(2013, 2031))
+#: The plan period (令和3〜7年度); charts always show these years, with gaps where unknown.
+PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
+
+ACTION_LABELS: dict[str, dict[Lang, str]] = {
+    "create": {"ja": "追加", "en": "created"},
+    "update": {"ja": "更新", "en": "updated"},
+    "delete": {"ja": "削除", "en": "deleted"},
+    "restore": {"ja": "復元", "en": "restored"},
+    "undo": {"ja": "取り消し", "en": "undone"},
+    "import": {"ja": "取り込み", "en": "imported"},
+}
+
+
+def feature_from_form(
+    values: dict[str, Any], geometry: dict[str, Any], updated: dt.date
+) -> dict[str, Any]:
+    """A GeoJSON feature from the form: text trimmed, empty optional fields left out."""
+    props: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        raw = values.get(name)
+        text = raw.strip() if isinstance(raw, str) else raw
+        if name in OPTIONAL_FIELDS and (text is None or text == ""):
+            continue
+        props[name] = text if text is not None else ""
+    props["updated"] = updated.isoformat()
+    ordered = {k: props[k] for k in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS) if k in props}
+    return make_feature(ordered, geometry)
+
+
+def checked_date(feature: dict[str, Any] | None, today: dt.date) -> dt.date:
+    """When the feature's facts were last confirmed (its ``updated`` date), else ``today``.
+
+    The edit form starts from this date, so saving an edit keeps it unless the editor says the
+    facts were checked again (a new feature has just been checked: ``today``)."""
+    raw = ((feature or {}).get("properties") or {}).get("updated")
+    try:
+        return dt.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return today
+
+
+def form_values(feature: dict[str, Any] | None) -> dict[str, str]:
+    """The form's starting values: a feature's properties, or blanks for a new one."""
+    props = (feature or {}).get("properties") or {}
+    return {name: str(props.get(name) or "") for name in FORM_FIELDS}
+
+
+def suggest_id(name_en: str, taken: Iterable[str]) -> str:
+    """A free lower-case slug from an English name (``Ninohe Station`` → ``ninohe-station``)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name_en.lower()).strip("-")[:60] or "feature"
+    used = set(taken)
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a feature's history as the page shows it."""
+
+    seq: int
+    at: str
+    user: str
+    action: str
+    note: str
+    fields: str
+    """The fields that changed (``geometry`` included), comma-separated."""
+    restorable: bool
+    """Whether restoring this state makes sense (it differs from the current one)."""
+
+
+def history_rows(
+    changes: Sequence[Change], current: dict[str, Any] | None, lang: Lang
+) -> list[HistoryRow]:
+    """Newest first: who, when, what and which fields, for a feature's history table."""
+    from ninohe_geo.store.base import feature_diff, version_of
+
+    rows = []
+    for c in reversed(changes):
+        diff = feature_diff(c.before, c.after)
+        rows.append(
+            HistoryRow(
+                seq=c.seq,
+                at=c.at.replace("T", " ").replace("+00:00", " UTC"),
+                user=c.user,
+                action=ACTION_LABELS.get(c.action, {"ja": c.action, "en": c.action})[lang],
+                note=c.note,
+                fields=", ".join(d[0] for d in diff),
+                # A deletion of a feature still deleted restores what it removed (Store.restore).
+                restorable=version_of(c.after) != version_of(current)
+                or (c.after is None and current is None and c.before is not None),
+            )
+        )
+    return rows
+
+
+def conflict_rows(err: ConflictError) -> list[dict[str, str]]:
+    """The difference between the stored feature and the editor's, one row per field."""
+    rows = []
+    for name, theirs, mine in err.diff:
+        rows.append({"field": name, "stored": _short(theirs), "yours": _short(mine)})
+    return rows
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "type" in value:  # a geometry
+        return str(value.get("type"))
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+# ------------------------------------------------------------------------------- indicators
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of an indicator: a sourced value, or None (missing — never interpolated)."""
+
+    year: int
+    value: float | None
+    unit: str
+    source: str
+
+
+def indicator_series(
+    values: Iterable[IndicatorValue], indicator: str, years: Sequence[int] = PLAN_YEARS
+) -> list[SeriesPoint]:
+    """The indicator's values for ``years`` plus any other year that has one, in year order."""
+    found = {v.year: v for v in values if v.indicator == indicator}
+    out = []
+    for year in sorted(set(years) | set(found)):
+        v = found.get(year)
+        out.append(
+            SeriesPoint(year, v.value if v else None, v.unit if v else "", v.source if v else "")
+        )
+    return out

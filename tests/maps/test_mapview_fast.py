@@ -1,0 +1,113 @@
+"""mapview's fast path: above CANVAS_THRESHOLD features, the canvas layer and cached text."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from ninohe_geo.maps import assets, fastdata, lod, mapview
+from ninohe_geo.model.plan import Plan, load_plan
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(REPO / "geodata" / "plan.yaml")
+
+
+@pytest.fixture(scope="module")
+def big(plan: Plan) -> gpd.GeoDataFrame:
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    synthetic = importlib.import_module("bench.synthetic")
+    made: gpd.GeoDataFrame = synthetic.make_frame(
+        mapview.CANVAS_THRESHOLD + 2, "mixed", plan, seed=3
+    )
+    return made
+
+
+def _script(group: object) -> str:
+    m = mapview.base_map(load_plan(REPO / "geodata" / "plan.yaml"), "ja")
+    group.add_to(m)  # type: ignore[attr-defined]
+    html: str = m.get_root().render()
+    return html
+
+
+def _payload(html: str, draw: str) -> dict[str, object]:
+    match = re.search(rf"ninoheGeo\.{draw}\(\w+, (\{{.*?\}}), (\{{.*?\}})\);", html)
+    assert match, f"no {draw} call"
+    data: dict[str, object] = json.loads(match.group(1))
+    data["_options"] = json.loads(match.group(2))
+    return data
+
+
+def test_large_views_take_the_canvas_layer(big: gpd.GeoDataFrame, plan: Plan) -> None:
+    html = _script(mapview.feature_group(big, plan, "ja"))
+    data = _payload(html, "addFastFeatures")
+    assert "ninoheGeo.addFeatures(" not in html
+    assert len(data["ids"]) == len(big)  # type: ignore[arg-type]
+    assert data["scale"] == 100_000  # the whole-city zoom: a 1e-5° quantum
+    assert data["_options"]["canvas"] is True  # type: ignore[index]
+
+
+def test_small_views_keep_the_svg_layer(big: gpd.GeoDataFrame, plan: Plan) -> None:
+    small = big.iloc[: mapview.CANVAS_THRESHOLD]
+    html = _script(mapview.feature_group(small, plan, "ja"))
+    data = _payload(html, "addFeatures")
+    assert "scale" not in data and "addFastFeatures" not in html
+
+
+def test_zoom_sets_the_level_of_detail(big: gpd.GeoDataFrame, plan: Plan) -> None:
+    city = _payload(_script(mapview.feature_group(big, plan, "ja", zoom=11)), "addFastFeatures")
+    street = _payload(_script(mapview.feature_group(big, plan, "ja", zoom=16)), "addFastFeatures")
+    assert street["scale"] == 1_000_000
+    assert len(json.dumps(street["geoms"])) > len(json.dumps(city["geoms"]))
+
+
+def test_the_canvas_layer_script_is_served_after_the_map_script() -> None:
+    names = [a.name for a in assets.assets() if a.kind == "js"]
+    assert "ninohe_fast" in names
+    assert names.index("ninohe_fast") > names.index("ninohe_map")
+
+
+def test_only_known_drawing_functions_are_written() -> None:
+    element = mapview.PlanFeatures("{}", "{}", draw="alert(1);x")
+    assert element.draw == "addFeatures"
+
+
+def test_with_a_catalogue_file_a_large_view_sends_only_its_url_and_a_mask(
+    big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
+) -> None:
+    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    view = big[big.index != big.index[5]]  # one left out
+    html = _script(mapview.feature_group(view, plan, "en", selected=view.index[0], dataset=dataset))
+    ref = _payload(html, "addFastDataset")
+    assert ref["url"] == dataset.url
+    assert ref["mask"] == dataset.mask(view)
+    assert "geoms" not in ref and "addFastFeatures" not in html
+    options = ref["_options"]
+    assert options["lang"] == "en" and options["selected"] == view.index[0]  # type: ignore[index]
+    assert options["loadError"].startswith("The map data")  # type: ignore[index]
+    inline = _script(mapview.feature_group(view, plan, "en"))
+    assert len(html) * 20 < len(inline)  # a mask, not the geometry
+
+
+def test_with_a_catalogue_file_small_or_foreign_views_are_sent_inline(
+    big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
+) -> None:
+    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    small = big.iloc[: mapview.CANVAS_THRESHOLD]
+    assert "ninoheGeo.addFeatures(" in _script(
+        mapview.feature_group(small, plan, "ja", dataset=dataset)
+    )
+    foreign = big.copy()
+    foreign.index = [f"other-{i}" for i in range(len(big))]
+    html = _script(mapview.feature_group(foreign, plan, "ja", dataset=dataset))
+    assert "addFastFeatures" in html and "addFastDataset" not in html

@@ -1,0 +1,82 @@
+"""The import page (AppTest: runs in both languages) and its helpers (ninohe_geo.ui.importpage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ninohe_geo.ui import importpage as importui
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("ja", "データの取り込みと書き出し"), ("en", "Import and export data")]
+)
+def test_import_page_runs(
+    lang: str, title: str, monkeypatch: pytest.MonkeyPatch, make_data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(make_data_dir("good")))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/import.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [title]
+    # The export section offers every format for the whole catalogue.
+    assert list(at.selectbox[0].options) == ["GeoJSON", "GeoPackage", "CSV", "KML"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("ja", "指定緊急避難場所一覧"), ("en", "evacuation sites")]
+)
+def test_download_offers_the_standard_layout_when_it_fits(
+    lang: str, label: str, monkeypatch: pytest.MonkeyPatch, make_data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from importer_support import IMPORT_DATA, test_boundary
+
+    from ninohe_geo.io.pipeline import prepare_import, write_import
+
+    root = make_data_dir()
+    source = IMPORT_DATA / "gsi_emergency_mini.geojson"
+    write_import(
+        prepare_import(source, "gsi-hinan", data_root=root, boundary=test_boundary()),
+        data_root=root,
+    )
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/import.py")
+    at.run()
+    assert not at.exception, at.exception
+    options = list(at.selectbox[0].options)
+    assert options[:4] == ["GeoJSON", "GeoPackage", "CSV", "KML"]
+    assert len(options) == 5 and label in options[4]
+
+
+def test_upload_is_stored_under_a_fixed_name(tmp_path: Path) -> None:
+    path = importui.save_upload(tmp_path, "../../etc/passwd.geojson", b"{}")
+    assert path == tmp_path / "upload.geojson"
+    assert importui.save_upload(tmp_path, "evil.sh;rm -rf", b"x") == tmp_path / "upload"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["upload", "upload.geojson"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("gsi_emergency_032131.geojson", "gsi-emergency-032131"),
+        ("避難所.csv", "imported"),
+        ("My Layer (v2).gpkg", "my-layer-v2"),
+    ],
+)
+def test_default_layer_name(name: str, expected: str) -> None:
+    assert importui.default_layer_name(name) == expected
+
+
+def test_upload_types_cover_every_format() -> None:
+    assert {"geojson", "json", "gpkg", "zip", "kml", "kmz", "csv"} <= set(importui.UPLOAD_TYPES)
