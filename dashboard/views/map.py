@@ -19,7 +19,6 @@ from streamlit_folium import st_folium
 
 from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview
-from ninohe_geo.query import filters
 from ninohe_geo.query import view as share
 from ninohe_geo.query.details import feature_details
 from ninohe_geo.ui import common as web
@@ -30,7 +29,7 @@ MAP_KEY = "plan-map"
 lang = web.current_lang()
 cat = web.catalog()
 flt, basemap_id = web.filter_widgets(cat, lang)
-view = filters.apply(cat.features, flt)
+view, _, _ = share.shown_features(cat, share.View(filter=flt))
 clicked = web.clicked_feature_id(st.session_state.get(MAP_KEY))
 if clicked and clicked != st.session_state.get("clicked"):
     st.session_state["clicked"] = clicked

@@ -15,7 +15,7 @@ from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview, overlays
 from ninohe_geo.model.boundary import CITY_BBOX
 from ninohe_geo.model.tours import StopView, stop_view
-from ninohe_geo.query import filters
+from ninohe_geo.query import view as share
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import meeting as web_meeting
 
@@ -51,7 +51,8 @@ web.sync_url(
         "basemap": basemap_id,
     },
 )
-view = filters.apply(cat.features, filters.FeatureFilter(layers=sview.layers))
+shown = share.View(tour=tour.id if tour else None, stop=stop if tour else None)
+view, _, _ = share.shown_features(cat, shown, tours)
 group = mapview.feature_group(view, cat.plan, lang, dataset=web.map_dataset(cat))
 overlays.add_focus(group, sview, stop, total, present=True)
 st_folium(

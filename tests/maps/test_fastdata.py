@@ -113,7 +113,7 @@ def test_the_mask_marks_exactly_the_features_of_the_view(
     frame: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
     dataset = fastdata.publish(frame, tmp_path, "/app/static", DETAIL)
-    view = apply(frame, FeatureFilter(pillars=frozenset({"P3"})))
+    view = apply(frame, FeatureFilter.of(pillar=frozenset({"P3"})))
     assert 0 < len(view) < len(frame)
     bits = np.unpackbits(
         np.frombuffer(base64.b64decode(dataset.mask(view) or ""), dtype=np.uint8),

@@ -84,7 +84,7 @@ def test_geometry_text_is_cached_per_object_and_detail(frame: gpd.GeoDataFrame) 
     first = fastpayload.payload_json(frame, "ja", detail)
     assert fastpayload.cache_size() == len(frame)
     # a filtered view holds the same geometry objects: no new entries, same text
-    view = apply(frame, FeatureFilter(pillars=frozenset({"P1"})))
+    view = apply(frame, FeatureFilter.of(pillar=frozenset({"P1"})))
     assert 0 < len(view) < len(frame)
     again = fastpayload.payload_json(view, "ja", detail)
     assert fastpayload.cache_size() == len(frame)

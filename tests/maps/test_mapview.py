@@ -175,7 +175,7 @@ def test_hostile_layer_title_never_reaches_the_map(hostile_catalog: Catalog) -> 
     ("flt", "ids"),
     [
         (FeatureFilter(), ["castle", "station", "urushi-area", "bus-route"]),
-        (FeatureFilter(pillars=frozenset({"P3"})), ["castle", "station", "bus-route"]),
+        (FeatureFilter.of(pillar=frozenset({"P3"})), ["castle", "station", "bus-route"]),
         (FeatureFilter(featured_only=True), ["castle", "urushi-area"]),
         (FeatureFilter(text="nothing matches"), []),
     ],

@@ -137,7 +137,7 @@ def test_print_html_escapes_hostile_names(make_data_dir: MakeDataDir) -> None:
 
 
 def test_print_html_follows_the_view(good_catalog: printing.Catalog) -> None:
-    view = share.View(filter=FeatureFilter(pillars=frozenset({"P3"})), lang="en")
+    view = share.View(filter=FeatureFilter.of(pillar=frozenset({"P3"})), lang="en")
     doc, items = printing.print_html(
         good_catalog, view, printing.PrintOptions(today=date(2025, 3, 31)), "file:///s"
     )

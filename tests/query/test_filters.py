@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.query import filters as filters_module
 from ninohe_geo.query.filters import (
     FeatureFilter,
     apply,
@@ -20,7 +21,12 @@ from ninohe_geo.query.filters import (
 )
 
 ALL = ["castle", "station", "urushi-area", "bus-route"]
-F = FeatureFilter
+PLURAL = {"pillars": "pillar", "measures": "measure", "statuses": "status", "layers": "layer"}
+
+
+def F(**values: object) -> FeatureFilter:
+    """``FeatureFilter.of`` with the plural names the table below reads best with."""
+    return FeatureFilter.of(**{PLURAL.get(k, k): v for k, v in values.items()})  # type: ignore[arg-type]
 
 
 def fs(*values: str) -> frozenset[str]:
@@ -193,3 +199,69 @@ def test_known_with_nothing_left_means_no_restriction(good_catalog: Catalog) -> 
     flt = from_query({"pillar": "P9"}, {"pillar": fs("P1", "P3")})
     assert flt.is_empty
     assert len(apply(good_catalog.features, flt)) == 4
+
+
+# --- a criterion is defined once -------------------------------------------------------------
+
+
+def _accuracies(cat: Catalog, lang: str) -> dict[str, str]:
+    from ninohe_geo.model.schema import ACCURACIES
+
+    del cat
+    return {a.code: a.label(lang) for a in ACCURACIES}  # type: ignore[arg-type]
+
+
+ACCURACY = filters_module.Criterion(
+    "accuracy", "accuracy", "filter_layer", "accuracy code (repeatable)", _accuracies
+)
+
+
+@pytest.fixture
+def with_accuracy(monkeypatch: pytest.MonkeyPatch) -> filters_module.Criterion:
+    """A new criterion, defined by one row of CRITERIA and nothing else."""
+    monkeypatch.setattr(filters_module, "CRITERIA", (*filters_module.CRITERIA, ACCURACY))
+    return ACCURACY
+
+
+@pytest.mark.usefixtures("with_accuracy")
+def test_a_new_criterion_filters_links_and_prints(good_catalog: Catalog) -> None:
+    flt = FeatureFilter.of(accuracy=["approximate"])
+    assert apply(good_catalog.features, flt).index.tolist() == ["urushi-area"]
+    assert to_query(flt) == {"accuracy": "approximate"}
+    assert (
+        from_query({"accuracy": "approximate,made-up"}, filters_module.known_values(good_catalog))
+        == flt
+    )
+    assert filters_module.describe(flt, good_catalog, "ja") == ["概略"]
+
+
+@pytest.mark.usefixtures("with_accuracy")
+def test_a_new_criterion_becomes_an_export_flag(
+    make_data_dir,
+    tmp_path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    from ninohe_geo.cli import main
+
+    out = tmp_path / "out.geojson"
+    args = ["export", "--format", "geojson", str(out), "--data", str(make_data_dir("good"))]
+    assert main([*args, "--accuracy", "approximate"]) == 0
+    assert "wrote 1 of 4 feature(s)" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("with_accuracy")
+def test_a_new_criterion_appears_in_the_sidebar(make_data_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from repo_paths import REPO_ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(make_data_dir("good")))
+    monkeypatch.delenv("NINOHE_GEO_STORE", raising=False)
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "ja"
+    at.run()
+    assert not at.exception, at.exception
+    widget = at.multiselect(key="accuracy.ja")
+    assert widget.options == ["測量", "施設位置", "概略", "模式図"]
+    widget.set_value(["approximate"]).run()
+    assert not at.exception, at.exception
+    assert "表示中 1 / 4 件" in " ".join(m.value for m in at.markdown)

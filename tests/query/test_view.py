@@ -25,7 +25,7 @@ def test_default_view_is_an_empty_query() -> None:
 
 def test_full_view_round_trips() -> None:
     view = share.View(
-        filter=FeatureFilter(pillars=frozenset({"P3"}), featured_only=True, text="城"),
+        filter=FeatureFilter.of(pillar=frozenset({"P3"}), featured_only=True, text="城"),
         basemap="gsi-pale",
         center=(40.26722, 141.30333),
         zoom=15,

@@ -26,13 +26,10 @@ def run(args: argparse.Namespace) -> int:
         )
 
     catalog = open_catalog(location(args))
-    flt = filters.FeatureFilter(
-        pillars=frozenset(args.pillar),
-        measures=frozenset(args.measure),
-        statuses=frozenset(args.status),
-        layers=frozenset(args.layer),
+    flt = filters.FeatureFilter.of(
         featured_only=args.featured,
         text=args.text or "",
+        **{c.param: getattr(args, c.param) for c in filters.CRITERIA},
     )
     view = filters.apply(catalog.features, flt)
     layout = None
@@ -49,6 +46,7 @@ def register(p: argparse.ArgumentParser) -> None:
     from ninohe_geo.commands._options import add_location
     from ninohe_geo.io.export import EXPORT_FORMATS
     from ninohe_geo.io.export_layouts import AUTO, LAYOUT_CHOICES
+    from ninohe_geo.query.filters import CRITERIA
 
     p.description = "Export the catalogue (or the features matching the filters) to a file."
     p.add_argument("out", type=Path, help="output file")
@@ -60,10 +58,8 @@ def register(p: argparse.ArgumentParser) -> None:
         help="CSV layout: auto (a standard open-data layout when every feature comes from "
         "layers imported from that one dataset, else ours), ours, or a layout id",
     )
-    p.add_argument("--pillar", action="append", default=[], help="pillar ID (repeatable)")
-    p.add_argument("--measure", action="append", default=[], help="measure ID (repeatable)")
-    p.add_argument("--status", action="append", default=[], help="status code (repeatable)")
-    p.add_argument("--layer", action="append", default=[], help="layer ID (repeatable)")
+    for c in CRITERIA:
+        p.add_argument(f"--{c.param}", action="append", default=[], help=c.cli_help)
     p.add_argument("--featured", action="store_true", help="only ★ measures")
     p.add_argument("--text", default=None, help="name contains")
     add_location(p)

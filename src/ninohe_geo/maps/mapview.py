@@ -29,6 +29,7 @@ from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
 from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
+from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model.plan import Lang, Plan
 
@@ -149,8 +150,12 @@ def base_map(
     static_url: str = STREAMLIT_STATIC_URL,
     gesture_handling: bool = False,
     bounds: tuple[float, float, float, float] | None = None,
+    legend: dict[str, Any] | None = None,
 ) -> folium.Map:
     """The map without features: one base map, scale bar, legend; assets served locally.
+
+    ``legend`` replaces the default legend's options (:func:`legend_options`; the residents'
+    map passes one whose swatches carry the pillar marks).
 
     ``bounds`` (minx, miny, maxx, maxy), when given, frames the view instead of centre and zoom:
     pass the whole catalogue's bounds, not the filtered view's, so the base map stays the same
@@ -177,7 +182,10 @@ def base_map(
         max_native_zoom=chosen.max_zoom,
     ).add_to(m)
     m.add_child(
-        Legend(script_json(legend_options(plan, lang)), script_json(t("tiles_unavailable", lang)))
+        Legend(
+            script_json(legend if legend is not None else legend_options(plan, lang)),
+            script_json(t("tiles_unavailable", lang)),
+        )
     )
     if bounds is not None:
         minx, miny, maxx, maxy = bounds
@@ -210,7 +218,7 @@ def feature_group(
     group = folium.FeatureGroup(name="plan", control=False)
     fast = len(features) > CANVAS_THRESHOLD
     options = {
-        "colors": [p.color for p in plan.pillars],
+        **style_options(plan),
         "looseLabel": t("loose_label", lang),
         "selected": selected,
         "canvas": fast,

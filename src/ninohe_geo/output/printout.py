@@ -46,7 +46,7 @@ from ninohe_geo.maps.tilesources import available_basemaps, basemap
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.schema import STATUSES
-from ninohe_geo.model.tours import TourSet, clamp_stop, stop_view
+from ninohe_geo.model.tours import TourSet
 from ninohe_geo.query import filters
 from ninohe_geo.query import view as share
 
@@ -158,20 +158,6 @@ def chromium_path() -> str:
     return path
 
 
-def shown_features(
-    catalog: Catalog, view: share.View, tours: TourSet | None = None
-) -> tuple[gpd.GeoDataFrame, tuple[float, float, float, float] | None, int | None]:
-    """The features a view shows, and the frame of a tour stop (bounds, max zoom) if any."""
-    features = filters.apply(catalog.features, view.filter)
-    tour = tours.get(view.tour) if tours is not None else None
-    if tour is None:
-        return features, None, None
-    sview = stop_view(tour.stops[clamp_stop(tour, view.stop) - 1], catalog)
-    if sview.layers:
-        features = features[features["layer"].isin(sview.layers)]
-    return features, sview.bounds, sview.max_zoom
-
-
 def map_size_mm(options: PrintOptions) -> tuple[float, float]:
     """(width, height) of the printed map in millimetres, as laid out by :func:`_css`."""
     w, h = options.size_mm
@@ -241,14 +227,7 @@ def _filter_text(view: share.View, catalog: Catalog, lang: Lang) -> str:
     flt = view.filter
     if flt.is_empty:
         return t("print_no_filter", lang)
-    plan = catalog.plan
-    parts: list[str] = []
-    parts += [plan.pillar(p).short(lang) for p in sorted(flt.pillars)]
-    parts += [plan.measure(m).name(lang) for m in sorted(flt.measures) if plan.has_measure(m)]
-    statuses = {s.code: s.label(lang) for s in STATUSES}
-    parts += [statuses.get(s, s) for s in sorted(flt.statuses)]
-    titles = {layer.id: layer.title(lang) for layer in catalog.layers}
-    parts += [titles.get(layer, layer) for layer in sorted(flt.layers)]
+    parts = filters.describe(flt, catalog, lang)
     if flt.featured_only:
         parts.append("★")
     if flt.text.strip():
@@ -365,7 +344,7 @@ def print_html(
 ) -> tuple[str, list[PrintItem]]:
     """The printout as one HTML document, and its numbered items."""
     lang = view.lang
-    features, stop_bounds, _stop_zoom = shown_features(catalog, view, tours)
+    features, stop_bounds, _stop_zoom = share.shown_features(catalog, view, tours)
     if view.center is not None and view.zoom is not None:
         # List only what the printed map shows at this centre and zoom.
         map_w, map_h = map_size_mm(options)
@@ -509,13 +488,8 @@ def make_print(
 
 def known_values(catalog: Catalog, tours: TourSet | None = None) -> dict[str, frozenset[str]]:
     """What each URL parameter may be, for :func:`ninohe_geo.query.view.from_query`."""
-    from ninohe_geo.model.schema import STATUSES as _STATUSES
-
     known = {
-        "pillar": frozenset(p.id for p in catalog.plan.pillars),
-        "measure": frozenset(m.id for m in catalog.plan.measures),
-        "status": frozenset(s.code for s in _STATUSES),
-        "layer": frozenset(layer.id for layer in catalog.layers),
+        **filters.known_values(catalog),
         "basemap": frozenset(b.id for b in available_basemaps()),
         "feature": frozenset(str(i) for i in catalog.features["id"]),
     }

@@ -1,7 +1,8 @@
 """Filters over the features table: a typed filter state, its URL form, and one ``apply``.
 
-Each criterion is a row of :data:`CRITERIA`: the column it reads and how it matches. An empty
-set means "no restriction", so the default filter shows everything. The same state round-trips
+Each criterion is a row of :data:`CRITERIA` (a :class:`Criterion`): the column it reads, its
+URL parameter and CLI flag, its label and its allowed values. An empty set means "no
+restriction", so the default filter shows everything. The same state round-trips
 through the URL query string (``?pillar=P1,P3&featured=1&q=城``), which is how the plan page links
 to a filtered map and how a view is shared.
 """
@@ -9,29 +10,142 @@ to a filtered map and how a view is shared.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
+from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.plan import Lang
+from ninohe_geo.model.schema import STATUSES
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One way to narrow the map, defined once: the sidebar's widget, the URL parameter, the
+    ``export`` flag, the allowed values and the printout's words all come from this row.
+
+    Adding a criterion is one row in :data:`CRITERIA` (and its label in ``locales/``): the
+    sidebar (:func:`ninohe_geo.ui.common.filter_widgets`), links (:func:`to_query`,
+    :func:`from_query`), ``ninohe-geo export --<param>`` and the printed filter line
+    (:func:`describe`) read it; ``tests/query/test_filters.py`` shows a new one appear in all.
+    """
+
+    param: str
+    """URL parameter, ``export`` flag (``--param``, repeatable) and widget name."""
+    column: str
+    """The column of the features table it matches (``isin``)."""
+    label_key: str
+    """The interface string (``locales/*.yaml``) that labels its widget."""
+    cli_help: str
+    """One line for ``--help``."""
+    options: Callable[[Catalog, Lang], dict[str, str]]
+    """The values it may take, in display order, with their labels in a language."""
+    short: Callable[[Catalog, Lang], dict[str, str]] | None = None
+    """Shorter labels for the printed filter line (default: :attr:`options`)."""
+
+
+def _pillars(cat: Catalog, lang: Lang) -> dict[str, str]:
+    return {p.id: f"{p.short(lang)} {p.name(lang)}" for p in cat.plan.pillars}
+
+
+def _pillars_short(cat: Catalog, lang: Lang) -> dict[str, str]:
+    return {p.id: p.short(lang) for p in cat.plan.pillars}
+
+
+def _measures(cat: Catalog, lang: Lang) -> dict[str, str]:
+    return {m.id: ("★ " if m.featured else "") + m.name(lang) for m in cat.plan.measures}
+
+
+def _measures_short(cat: Catalog, lang: Lang) -> dict[str, str]:
+    return {m.id: m.name(lang) for m in cat.plan.measures}
+
+
+def _statuses(cat: Catalog, lang: Lang) -> dict[str, str]:
+    del cat
+    return {s.code: s.label(lang) for s in STATUSES}
+
+
+def _layers(cat: Catalog, lang: Lang) -> dict[str, str]:
+    return {layer.id: layer.title(lang) for layer in cat.layers}
+
+
+#: Every set-valued criterion, in the sidebar's order.
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "pillar", "pillar", "filter_pillar", "pillar ID (repeatable)", _pillars, _pillars_short
+    ),
+    Criterion(
+        "measure",
+        "measure",
+        "filter_measure",
+        "measure ID (repeatable)",
+        _measures,
+        _measures_short,
+    ),
+    Criterion("status", "status", "filter_status", "status code (repeatable)", _statuses),
+    Criterion("layer", "layer", "filter_layer", "layer ID (repeatable)", _layers),
+)
+
+
+def criterion(param: str) -> Criterion:
+    """The criterion of URL parameter ``param``; KeyError if there is none."""
+    for c in CRITERIA:
+        if c.param == param:
+            return c
+    raise KeyError(param)
+
 
 @dataclass(frozen=True)
 class FeatureFilter:
-    """What to show. Empty sets mean "all"."""
+    """What to show. A criterion with no values means "all"; build one with :meth:`of`."""
 
-    pillars: frozenset[str] = field(default_factory=frozenset)
-    """Pillar IDs (P1, P2, P3, F)."""
-    measures: frozenset[str] = field(default_factory=frozenset)
-    """Measure IDs (P1-01 …)."""
-    statuses: frozenset[str] = field(default_factory=frozenset)
-    """Status codes (planned, study …)."""
-    layers: frozenset[str] = field(default_factory=frozenset)
-    """Layer IDs."""
+    chosen: tuple[tuple[str, frozenset[str]], ...] = ()
+    """``(param, values)`` for each restricted criterion of :data:`CRITERIA`, in its order."""
     featured_only: bool = False
     """Only ★ measures."""
     text: str = ""
     """Free text, matched against the Japanese and English names."""
+
+    @classmethod
+    def of(
+        cls, featured_only: bool = False, text: str = "", **values: Iterable[str]
+    ) -> FeatureFilter:
+        """A filter from values per criterion (``FeatureFilter.of(pillar=["P3"])``)."""
+        unknown = set(values) - {c.param for c in CRITERIA}
+        if unknown:
+            raise TypeError(f"no filter criterion {sorted(unknown)}")
+        chosen = tuple(
+            (c.param, frozenset(values[c.param]))
+            for c in CRITERIA
+            if c.param in values and frozenset(values[c.param])
+        )
+        return cls(chosen, featured_only, text)
+
+    def values(self, param: str) -> frozenset[str]:
+        """The chosen values of criterion ``param`` (empty: not restricted)."""
+        return next((v for p, v in self.chosen if p == param), frozenset())
+
+    @property
+    def pillars(self) -> frozenset[str]:
+        """Pillar IDs (P1, P2, P3, F)."""
+        return self.values("pillar")
+
+    @property
+    def measures(self) -> frozenset[str]:
+        """Measure IDs (P1-01 …)."""
+        return self.values("measure")
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        """Status codes (planned, study …)."""
+        return self.values("status")
+
+    @property
+    def layers(self) -> frozenset[str]:
+        """Layer IDs."""
+        return self.values("layer")
 
     @property
     def is_empty(self) -> bool:
@@ -39,13 +153,18 @@ class FeatureFilter:
         return self == FeatureFilter()
 
 
-#: (field of FeatureFilter, column of the features table, URL parameter)
-CRITERIA: tuple[tuple[str, str, str], ...] = (
-    ("pillars", "pillar", "pillar"),
-    ("measures", "measure", "measure"),
-    ("statuses", "status", "status"),
-    ("layers", "layer", "layer"),
-)
+def known_values(cat: Catalog) -> dict[str, frozenset[str]]:
+    """The values each criterion's URL parameter may take (anything else in a link is dropped)."""
+    return {c.param: frozenset(c.options(cat, "ja")) for c in CRITERIA}
+
+
+def describe(flt: FeatureFilter, cat: Catalog, lang: Lang) -> list[str]:
+    """The filter in words, criterion by criterion (the printout's filter line)."""
+    parts: list[str] = []
+    for c in CRITERIA:
+        labels = (c.short or c.options)(cat, lang)
+        parts += [labels.get(v, v) for v in sorted(flt.values(c.param))]
+    return parts
 
 
 def normalize(text: str) -> str:
@@ -69,10 +188,10 @@ def text_mask(features: gpd.GeoDataFrame, text: str) -> pd.Series:
 def mask(features: gpd.GeoDataFrame, flt: FeatureFilter) -> pd.Series:
     """Boolean Series: which rows of ``features`` pass ``flt``."""
     result = pd.Series(True, index=features.index)
-    for attr, column, _ in CRITERIA:
-        wanted: frozenset[str] = getattr(flt, attr)
+    for c in CRITERIA:
+        wanted = flt.values(c.param)
         if wanted:
-            result &= features[column].isin(wanted)
+            result &= features[c.column].isin(wanted)
     if flt.featured_only:
         result &= features["featured"].astype(bool)
     if flt.text.strip():
@@ -91,10 +210,8 @@ def apply(features: gpd.GeoDataFrame, flt: FeatureFilter) -> gpd.GeoDataFrame:
 def to_query(flt: FeatureFilter) -> dict[str, str]:
     """The URL query parameters for ``flt`` (only what is restricted, sorted for stable URLs)."""
     params: dict[str, str] = {}
-    for attr, _, param in CRITERIA:
-        values: frozenset[str] = getattr(flt, attr)
-        if values:
-            params[param] = ",".join(sorted(values))
+    for param, values in flt.chosen:
+        params[param] = ",".join(sorted(values))
     if flt.featured_only:
         params["featured"] = "1"
     if flt.text.strip():
@@ -127,16 +244,13 @@ def from_query(
     that does not exist.
     """
     sets: dict[str, frozenset[str]] = {}
-    for attr, _, param in CRITERIA:
-        values = _values(params.get(param))
-        if known is not None and param in known:
-            values &= known[param]
-        sets[attr] = values
-    return FeatureFilter(
-        pillars=sets["pillars"],
-        measures=sets["measures"],
-        statuses=sets["statuses"],
-        layers=sets["layers"],
+    for c in CRITERIA:
+        values = _values(params.get(c.param))
+        if known is not None and c.param in known:
+            values &= known[c.param]
+        sets[c.param] = values
+    return FeatureFilter.of(
         featured_only=_first(params.get("featured")).lower() in {"1", "true", "yes"},
         text=_first(params.get("q"))[:200],
+        **sets,
     )

@@ -22,6 +22,7 @@ import geopandas as gpd
 from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview
+from ninohe_geo.maps.style import style_options
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.query.details import feature_details
@@ -163,7 +164,7 @@ def project_cards(
 def map_options(catalog: Catalog, lang: Lang, selected: str | None = None) -> dict[str, Any]:
     """``ninoheGeo.addFeatures`` options for the residents' map: colours plus pillar marks."""
     return {
-        "colors": [p.color for p in catalog.plan.pillars],
+        **style_options(catalog.plan),
         "looseLabel": t("loose_label", lang),
         "selected": selected,
         "canvas": False,
@@ -201,17 +202,14 @@ def residents_base_map(catalog: Catalog, lang: Lang, static_url: str | None = No
     """The planner's base map with one-finger scrolling left to the page (gesture handling) and a
     legend whose swatches carry the pillar marks."""
     kwargs: dict[str, Any] = {"static_url": static_url} if static_url else {}
-    m = mapview.base_map(
+    return mapview.base_map(
         catalog.plan,
         lang,
         gesture_handling=True,
         bounds=mapview.data_bounds(catalog.features),
+        legend=legend_with_marks(catalog, lang),
         **kwargs,
     )
-    for child in m._children.values():
-        if isinstance(child, mapview.Legend):
-            child.options = script_json(legend_with_marks(catalog, lang))
-    return m
 
 
 def residents_features(

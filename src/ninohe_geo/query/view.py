@@ -18,11 +18,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import geopandas as gpd
 import segno
 
 from ninohe_geo.i18n import DEFAULT_LANG, parse_lang
 from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
+from ninohe_geo.model.tours import TourSet, clamp_stop, stop_view
 from ninohe_geo.query import filters
 
 #: Decimal places of the centre in a URL: 5 places is about 1 m, plenty for a view.
@@ -162,3 +165,19 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     out = io.BytesIO()
     segno.make(url, error="m", micro=False).save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
+
+
+def shown_features(
+    catalog: Catalog, view: View, tours: TourSet | None = None
+) -> tuple[gpd.GeoDataFrame, tuple[float, float, float, float] | None, int | None]:
+    """The features a view shows, and the frame of a tour stop (bounds, max zoom) if any: its
+    filters, narrowed to the stop's layers when the view is at a tour stop. The map page, the
+    presenter's page and the printout all ask this one function."""
+    features = filters.apply(catalog.features, view.filter)
+    tour = tours.get(view.tour) if tours is not None else None
+    if tour is None:
+        return features, None, None
+    sview = stop_view(tour.stops[clamp_stop(tour, view.stop) - 1], catalog)
+    if sview.layers:
+        features = features[features["layer"].isin(sview.layers)]
+    return features, sview.bounds, sview.max_zoom

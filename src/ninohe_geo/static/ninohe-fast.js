@@ -304,7 +304,7 @@
       // The visible range (plus padding) in zoom-0 pixels.
       var vx0 = (b.min.x + ox) / k, vy0 = (b.min.y + oy) / k;
       var vx1 = (b.max.x + ox) / k, vy1 = (b.max.y + oy) / k;
-      var radius = opts.radius || 6, dot = 2 / k, painted = 0;
+      var radius = opts.radius || opts.style.canvasPointRadius, dot = 2 / k, painted = 0;
       var inView = [];
       for (var fi = 0; fi < geo.n; fi++) {
         if (!this._shown(fi)) { continue; }
@@ -411,18 +411,21 @@
     },
 
     _style: function (ctx, kind, color, loose, selected) {
-      ctx.setLineDash(loose ? [8, 6] : []);
+      var st = this._opts.style;  // ninohe_geo.maps.style, as the SVG renderer reads it
+      ctx.setLineDash(loose ? st.looseDash : []);
       if (kind === KIND_POLYGON) {
-        ctx.globalAlpha = 0.22; ctx.fillStyle = color; ctx.fill("evenodd");
-        ctx.globalAlpha = 0.95; ctx.strokeStyle = selected ? "#000000" : color;
-        ctx.lineWidth = selected ? 5 : 2; ctx.stroke();
+        ctx.globalAlpha = st.areaFillOpacity; ctx.fillStyle = color; ctx.fill("evenodd");
+        ctx.globalAlpha = st.opacity; ctx.strokeStyle = selected ? st.selectedColor : color;
+        ctx.lineWidth = selected ? st.selectedWeight : st.areaWeight; ctx.stroke();
       } else if (kind === KIND_LINE) {
-        ctx.globalAlpha = 0.95; ctx.strokeStyle = selected ? "#000000" : color;
-        ctx.lineWidth = selected ? 5 : 4; ctx.stroke();
+        ctx.globalAlpha = st.opacity; ctx.strokeStyle = selected ? st.selectedColor : color;
+        ctx.lineWidth = selected ? st.selectedWeight : st.lineWeight; ctx.stroke();
       } else {
-        ctx.globalAlpha = loose ? 0.35 : 0.9; ctx.fillStyle = color; ctx.fill();
-        ctx.globalAlpha = 0.95; ctx.strokeStyle = selected ? "#000000" : (loose ? color : "#ffffff");
-        ctx.lineWidth = selected ? 4 : (loose ? 3 : 1.5); ctx.stroke();
+        ctx.globalAlpha = loose ? st.loosePointFillOpacity : st.pointFillOpacity; ctx.fillStyle = color; ctx.fill();
+        ctx.globalAlpha = st.opacity;
+        ctx.strokeStyle = selected ? st.selectedColor : (loose ? color : st.pointOutline);
+        ctx.lineWidth = selected ? st.selectedPointWeight : (loose ? st.loosePointWeight : st.canvasPointOutlineWeight);
+        ctx.stroke();
       }
       ctx.globalAlpha = 1;
     },
@@ -434,7 +437,7 @@
       var k = Math.pow(2, map.getZoom()), grid = gridOf(this._geo);
       var wp = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
       var wx = wp.x / k, wy = wp.y / k;
-      var radius = (this._opts.radius || 6) + 2, tol = Math.max(radius, 4) / k;
+      var radius = (this._opts.radius || this._opts.style.canvasPointRadius) + 2, tol = Math.max(radius, 4) / k;
       var geo = this._geo, c = geo.coords, best = -1, bestRank = 9;
       var cx0 = Math.floor((wx - tol) / CELL), cx1 = Math.floor((wx + tol) / CELL);
       var cy0 = Math.floor((wy - tol) / CELL), cy1 = Math.floor((wy + tol) / CELL);

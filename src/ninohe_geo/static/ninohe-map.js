@@ -64,16 +64,17 @@
     }
     var renderer = opts.canvas ? L.canvas({ padding: 0.5 }) : L.svg({ padding: 0.5 });
     var selected = opts.selected || null;
+    var st = opts.style;  // ninohe_geo.maps.style: the one table of how features look
     function style(f) {
       var sel = f.properties.id === selected;
       return {
         renderer: renderer,
-        color: sel ? "#000000" : opts.colors[f.properties.p],
+        color: sel ? st.selectedColor : opts.colors[f.properties.p],
         fillColor: opts.colors[f.properties.p],
-        weight: sel ? 5 : (f.geometry.type.indexOf("LineString") >= 0 ? 4 : 2),
-        opacity: 0.95,
-        fillOpacity: f.geometry.type.indexOf("Polygon") >= 0 ? 0.22 : 0.9,
-        dashArray: f.properties.l ? "8 6" : null,
+        weight: sel ? st.selectedWeight : (f.geometry.type.indexOf("LineString") >= 0 ? st.lineWeight : st.areaWeight),
+        opacity: st.opacity,
+        fillOpacity: f.geometry.type.indexOf("Polygon") >= 0 ? st.areaFillOpacity : st.pointFillOpacity,
+        dashArray: f.properties.l ? st.looseDash.join(" ") : null,
         className: "ninohe-feature ninohe-p" + f.properties.p + (f.properties.l ? " ninohe-loose" : "")
       };
     }
@@ -82,11 +83,11 @@
       pointToLayer: function (f, latlng) {
         if (opts.marks) { return markMarker(f, latlng, opts, selected); }
         var s = style(f);
-        s.radius = opts.radius || 8;
-        s.fillOpacity = f.properties.l ? 0.35 : 0.9;
-        s.color = f.properties.id === selected ? "#000000" : "#ffffff";
-        s.weight = f.properties.id === selected ? 4 : 2;
-        if (f.properties.l) { s.color = opts.colors[f.properties.p]; s.weight = 3; }
+        s.radius = opts.radius || st.pointRadius;
+        s.fillOpacity = f.properties.l ? st.loosePointFillOpacity : st.pointFillOpacity;
+        s.color = f.properties.id === selected ? st.selectedColor : st.pointOutline;
+        s.weight = f.properties.id === selected ? st.selectedPointWeight : st.pointOutlineWeight;
+        if (f.properties.l) { s.color = opts.colors[f.properties.p]; s.weight = st.loosePointWeight; }
         return L.circleMarker(latlng, s);
       },
       onEachFeature: function (f, lyr) {

@@ -25,7 +25,6 @@ from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
 from ninohe_geo.maps.tilesources import available_basemaps
 from ninohe_geo.model.catalog import Catalog, load_catalog
 from ninohe_geo.model.plan import LANGS, Lang
-from ninohe_geo.model.schema import STATUSES
 from ninohe_geo.paths import data_dir, layers_dir, plan_file, static_dir
 from ninohe_geo.query import filters
 from ninohe_geo.query.details import Details
@@ -124,12 +123,7 @@ def current_lang() -> Lang:
 
 def known_values(cat: Catalog) -> dict[str, frozenset[str]]:
     """The values each URL filter parameter may take (anything else in a link is dropped)."""
-    return {
-        "pillar": frozenset(p.id for p in cat.plan.pillars),
-        "measure": frozenset(m.id for m in cat.plan.measures),
-        "status": frozenset(s.code for s in STATUSES),
-        "layer": frozenset(layer.id for layer in cat.layers),
-    }
+    return filters.known_values(cat)
 
 
 def widget_key(name: str, lang: Lang) -> str:
@@ -150,22 +144,15 @@ def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str
     Widgets start from the URL (``?pillar=P3&measure=P3-01&q=…``: IDs, not labels, so a link
     works in either language) and the URL follows the widgets (:func:`sync_url`).
     """
-    plan = cat.plan
-    pillars = {p.id: f"{p.short(lang)} {p.name(lang)}" for p in plan.pillars}
-    measures = {m.id: ("★ " if m.featured else "") + m.name(lang) for m in plan.measures}
-    statuses = {s.code: s.label(lang) for s in STATUSES}
-    layer_names = {layer.id: layer.title(lang) for layer in cat.layers}
     names = {b.id: b.name(lang) for b in available_basemaps()}
+    criteria = filters.CRITERIA
     key = {
-        n: widget_key(n, lang)
-        for n in ("q", "pillar", "measure", "status", "layer", "featured", "basemap")
+        n: widget_key(n, lang) for n in ("q", *(c.param for c in criteria), "featured", "basemap")
     }
     start = filters.from_query(st.query_params.to_dict(), known_values(cat))
     _seed(key["q"], start.text)
-    _seed(key["pillar"], sorted(start.pillars))
-    _seed(key["measure"], sorted(start.measures))
-    _seed(key["status"], sorted(start.statuses))
-    _seed(key["layer"], sorted(start.layers))
+    for c in criteria:
+        _seed(key[c.param], sorted(start.values(c.param)))
     _seed(key["featured"], start.featured_only)
     url_basemap = st.query_params.get("basemap", DEFAULT_BASEMAP)
     _seed(key["basemap"], url_basemap if url_basemap in names else DEFAULT_BASEMAP)
@@ -173,42 +160,20 @@ def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str
     sb = st.sidebar
     sb.header(t("filters", lang))
     text = sb.text_input(t("filter_text", lang), key=key["q"], help=t("filter_text_help", lang))
-    chosen_pillars = sb.multiselect(
-        t("filter_pillar", lang),
-        list(pillars),
-        format_func=pillars.__getitem__,
-        key=key["pillar"],
-    )
-    chosen_measures = sb.multiselect(
-        t("filter_measure", lang),
-        list(measures),
-        format_func=measures.__getitem__,
-        key=key["measure"],
-    )
-    chosen_statuses = sb.multiselect(
-        t("filter_status", lang),
-        list(statuses),
-        format_func=statuses.__getitem__,
-        key=key["status"],
-    )
-    chosen_layers = sb.multiselect(
-        t("filter_layer", lang),
-        list(layer_names),
-        format_func=layer_names.__getitem__,
-        key=key["layer"],
-    )
+    chosen: dict[str, list[str]] = {}
+    for c in criteria:
+        options = c.options(cat, lang)
+        chosen[c.param] = sb.multiselect(
+            t(c.label_key, lang),
+            list(options),
+            format_func=lambda v, o=options: o.get(v, v),  # type: ignore[misc]
+            key=key[c.param],
+        )
     featured = sb.checkbox(t("filter_featured", lang), key=key["featured"])
     basemap_id = sb.selectbox(
         t("basemap", lang), list(names), format_func=names.__getitem__, key=key["basemap"]
     )
-    flt = filters.FeatureFilter(
-        pillars=frozenset(chosen_pillars),
-        measures=frozenset(chosen_measures),
-        statuses=frozenset(chosen_statuses),
-        layers=frozenset(chosen_layers),
-        featured_only=bool(featured),
-        text=text or "",
-    )
+    flt = filters.FeatureFilter.of(featured_only=bool(featured), text=text or "", **chosen)
     return flt, str(basemap_id or DEFAULT_BASEMAP)
 
 
