@@ -117,17 +117,17 @@ def one(path: Path, data_root: Path) -> dict[str, float]:
 
     boundary = Boundary(box(*CITY_BBOX), "bench: city bounding box", exact=True)
     warm = path.with_name("warm" + path.suffix)
-    prepare_import(warm, "warm", data_root=data_root, boundary=boundary)
+    prepare_import(warm, "warm", store=data_root, boundary=boundary)
     baseline = peak_mib()
     cpu0 = cpu_s()
     t0 = time.perf_counter()
     table = read_source(path)
     t1 = time.perf_counter()
     del table
-    prepared = prepare_import(path, "bench", data_root=data_root, boundary=boundary)
+    prepared = prepare_import(path, "bench", store=data_root, boundary=boundary)
     t2 = time.perf_counter()
     assert prepared.report().ok
-    write_import(prepared, data_root, replace=True)
+    write_import(prepared, data_root, replace=True)  # the folder is the store
     t3 = time.perf_counter()
     return {
         "cpu_s": cpu_s() - cpu0,

@@ -116,7 +116,7 @@ def test_editor_draws_saves_visitor_sees_history_restores(
     history = open_store(edit_app.data_dir).history(f"feature:{NEW_ID}")
     assert [(c.action, c.user) for c in history] == [("create", "sato"), ("update", "sato")]
     assert history[0].note == "地図上で追加"
-    page.get_by_role("button", name="#1 の状態に戻す").click()
+    page.get_by_role("button", name="#1 の変更の後の状態に戻す").click()
     page.get_by_text("#3").first.wait_for()
     restored = open_store(edit_app.data_dir).record(NEW_ID)
     assert restored is not None

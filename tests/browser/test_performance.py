@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from ninohe_geo.maps import fastpayload, lod, mapview
 from ninohe_geo.maps.assets import install_static
+from ninohe_geo.maps.style import style_json
 from ninohe_geo.model.catalog import load_catalog
 from ninohe_geo.model.plan import load_plan
 
@@ -140,12 +141,12 @@ def test_dense_view_is_drawn_as_dots_and_still_answers(page: Any, static_site: s
     page.goto(static_site + "index.html")
     page.wait_for_function("() => !!(window.ninoheGeo && window.ninoheGeo.addFastFeatures)")
     result = page.evaluate(
-        """async () => {
+        """async (style) => {
           const data = await (await fetch('payload.json')).json();
           const map = Object.values(window).find(v => v instanceof L.Map);
           const group = L.featureGroup().addTo(map);
           const layer = ninoheGeo.addFastFeatures(group, data,
-            {colors: ['#e69f00', '#0072b2', '#009e73', '#cc79a7'], shapeBudget: 10});
+            {colors: ['#e69f00', '#0072b2', '#009e73', '#cc79a7'], style, shapeBudget: 10});
           const cv = document.querySelector('canvas.ninohe-fast');
           let clicked = null;
           layer.on('click', e => { clicked = e.layer.toGeoJSON().properties.id; });
@@ -157,7 +158,8 @@ def test_dense_view_is_drawn_as_dots_and_still_answers(page: Any, static_site: s
           return {mode: cv.getAttribute('data-mode'), painted: cv.getAttribute('data-painted'),
                   hit, clicked, tip: tip && tip.textContent, tipHtml: tip && tip.innerHTML,
                   xss: window.__xss || 0, n: data.ids.length};
-        }"""
+        }""",
+        style_json(),
     )
     assert result["mode"] == "dots"
     assert int(result["painted"]) > 10

@@ -34,7 +34,7 @@ def test_export_round_trips_through_import(
     shipped, make_data_dir, tmp_path: Path, fmt: str
 ) -> None:  # type: ignore[no-untyped-def]
     out = export_file(shipped.features, fmt, tmp_path / f"all.{fmt}")
-    prepared = prepare_import(out, "roundtrip", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "roundtrip", store=make_data_dir(), boundary=test_boundary())
     assert prepared.mapping.name == "ninohe"
     assert prepared.report().ok, prepared.report().text()
     assert len(prepared.candidates) == len(shipped.features)
@@ -93,7 +93,7 @@ def test_neutralised_values_come_back_unchanged(shipped, make_data_dir, tmp_path
     frame = shipped.features.iloc[:1].copy()
     frame["name_en"] = "=1+1 (not a formula)"
     out = export_file(frame, "csv", tmp_path / "one.csv")
-    prepared = prepare_import(out, "one", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "one", store=make_data_dir(), boundary=test_boundary())
     assert prepared.candidates[0].properties["name_en"] == "=1+1 (not a formula)"
 
 
@@ -109,7 +109,7 @@ def test_kml_escapes_markup(shipped, make_data_dir, tmp_path: Path) -> None:  # 
     assert b"<b>" not in data and b"&lt;b&gt;&amp;&lt;/b&gt;]]&gt;" in data
     out = tmp_path / "x.kml"
     out.write_bytes(data)
-    prepared = prepare_import(out, "k", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "k", store=make_data_dir(), boundary=test_boundary())
     assert prepared.candidates[0].properties["name_ja"] == "<b>&</b>]]>"
 
 

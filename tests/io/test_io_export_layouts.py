@@ -99,7 +99,7 @@ def test_standard_layout_round_trips_through_the_importer(
     features = shipped.features
     assert {g.geom_type for g in features.geometry} >= {"Point", "LineString", "Polygon"}
     out = export_file(features, "csv", tmp_path / f"{layout_id}.csv", LAYOUTS[layout_id])
-    prepared = prepare_import(out, "roundtrip", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "roundtrip", store=make_data_dir(), boundary=test_boundary())
     assert prepared.mapping.name == layout_id
     assert len(prepared.candidates) == len(features)
     for cand, (_, row) in zip(prepared.candidates, features.iterrows(), strict=True):
@@ -145,7 +145,7 @@ def test_hostile_values_are_neutralised_in_the_standard_layout(
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     out = tmp_path / "hostile.csv"
     out.write_bytes(data)
-    prepared = prepare_import(out, "h", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "h", store=make_data_dir(), boundary=test_boundary())
     assert prepared.candidates[0].properties["name_ja"] == hostile
 
 
@@ -195,7 +195,7 @@ def test_an_imported_record_keeps_its_id(shipped, make_data_dir, tmp_path: Path)
     assert _rows(data)[0]["ID"] == "032131-e0001"
     out = tmp_path / "hinan.csv"
     out.write_bytes(data)
-    prepared = prepare_import(out, "h", data_root=make_data_dir(), boundary=test_boundary())
+    prepared = prepare_import(out, "h", store=make_data_dir(), boundary=test_boundary())
     assert prepared.candidates[0].label == "da-hinan-032131-032131-e0001"
 
 
@@ -260,10 +260,10 @@ def test_layers_record_the_mapping_that_imported_them(make_data_dir) -> None:  #
     prepared = prepare_import(
         IMPORT_DATA / "gsi_emergency_mini.geojson",
         "gsi-hinan",
-        data_root=root,
+        store=root,
         boundary=test_boundary(),
     )
-    write_import(prepared, data_root=root)
+    write_import(prepared, store=root)
     for catalog in (load_catalog(root), store_catalog(FileStore(root))):
         assert layer_mappings(catalog.layers) == {"gsi-hinan": "gsi-emergency"}
         imported = catalog.features[catalog.features["layer"] == "gsi-hinan"]

@@ -42,7 +42,7 @@ HAZARDS_JA = (
 
 
 def _prepare(path: Path, root: Path, layer: str = "imported", **kw: object):  # type: ignore[no-untyped-def]
-    return prepare_import(path, layer, data_root=root, boundary=test_boundary(), **kw)  # type: ignore[arg-type]
+    return prepare_import(path, layer, store=root, boundary=test_boundary(), **kw)  # type: ignore[arg-type]
 
 
 def test_clean_import_writes_an_rfc7946_layer_the_catalogue_loads(make_data_dir) -> None:  # type: ignore[no-untyped-def]
@@ -274,7 +274,7 @@ def test_real_gsi_files_import_completely_inside_the_boundary(
     root = make_data_dir()
     boundary = find_boundary(boundary_file)
     assert boundary.exact
-    prepared = prepare_import(reference_dir / name, layer, data_root=root, boundary=boundary)
+    prepared = prepare_import(reference_dir / name, layer, store=root, boundary=boundary)
     assert prepared.mapping.name == mapping
     report = prepared.report()
     assert report.features == count
@@ -315,7 +315,7 @@ def test_real_gsi_emergency_sites_carry_their_hazard_types(
     prepared = prepare_import(
         reference_dir / "gsi_emergency_032131.geojson",
         "gsi-emergency",
-        data_root=root,
+        store=root,
         boundary=test_boundary(),
     )
     assert len(prepared.candidates) == 78

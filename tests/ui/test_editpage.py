@@ -185,6 +185,26 @@ def test_a_name_only_edit_keeps_the_date_the_facts_were_checked(data: Path) -> N
     assert after.feature["properties"]["updated"] == checked
 
 
+def test_two_editors_changing_different_fields_both_keep_their_change(data: Path) -> None:
+    """Issue #12: Bob saves a new English name while Sato has the form open; Sato saves a new
+    Japanese summary. No conflict is asked, and neither change is lost."""
+    at = _sign_in(_edit_page(), "sato", PASSWORD)
+    at.segmented_control(key="ed-task").set_value("edit").run()
+    at.selectbox(key="ed-pick").set_value("castle").run()
+    store = open_store(data)
+    rec = store.record("castle")
+    assert rec is not None
+    theirs = {**rec.feature, "properties": {**rec.feature["properties"], "name_en": "Bob's"}}
+    store.save(Identity("bob", "editor"), "sample", theirs, rec.version)
+    at.text_area(key="ed-edit-form-castle-0-summary_ja").input("佐藤が直した説明")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    assert "ほかの人がこの地物を先に変更しました" not in _texts(at)
+    props = store.record("castle").feature["properties"]  # type: ignore[union-attr]
+    assert props["name_en"] == "Bob's"
+    assert props["summary_ja"] == "佐藤が直した説明"
+
+
 @pytest.mark.parametrize("choice", ["mine", "theirs"])
 def test_conflict_shows_both_sides_and_the_editor_chooses(data: Path, choice: str) -> None:
     at = _sign_in(_edit_page(), "sato", PASSWORD)

@@ -27,6 +27,7 @@ from ninohe_geo.ui.forms import (
     form_values,
     history_rows,
     indicator_series,
+    jst,
     suggest_id,
 )
 
@@ -56,7 +57,14 @@ def test_history_rows_newest_first_with_changed_fields(store: Store) -> None:
     assert [(r.user, r.action, r.fields, r.note, r.restorable) for r in rows] == [
         ("alice", "更新", "status", "works finished", False)
     ]
-    assert rows[0].at.endswith(" UTC")
+    assert rows[0].at.endswith(" JST")
+    assert rows[0].values == ("status: 「planned」 → 「done」",)
+
+
+def test_history_times_are_shown_in_japan_standard_time() -> None:
+    assert jst("2026-12-02T13:36:05+00:00") == "2026-12-02 22:36 JST"
+    assert jst("2027-03-31T15:00:00+00:00") == "2027-04-01 00:00 JST"  # a new fiscal year
+    assert jst("not a time") == "not a time"
 
 
 def test_an_import_removal_is_labelled_and_restorable(store: Store) -> None:

@@ -44,8 +44,8 @@ def test_download_offers_the_standard_layout_when_it_fits(
     root = make_data_dir()
     source = IMPORT_DATA / "gsi_emergency_mini.geojson"
     write_import(
-        prepare_import(source, "gsi-hinan", data_root=root, boundary=test_boundary()),
-        data_root=root,
+        prepare_import(source, "gsi-hinan", store=root, boundary=test_boundary()),
+        store=root,
     )
     monkeypatch.setenv("NINOHE_GEO_DATA", str(root))
     at = AppTest.from_file(APP, default_timeout=60)

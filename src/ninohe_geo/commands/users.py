@@ -18,9 +18,9 @@ HELP = "manage local editor accounts (add, list, set-role, passwd, remove)"
 
 def _admin() -> object:
     from ninohe_geo.store.base import Identity
-    from ninohe_geo.store.registry import _os_user
+    from ninohe_geo.store.registry import os_user
 
-    return Identity(f"cli:{_os_user()}", "admin")
+    return Identity(f"cli:{os_user()}", "admin")
 
 
 def _password(args: argparse.Namespace) -> str:

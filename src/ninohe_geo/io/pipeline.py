@@ -37,10 +37,9 @@ from ninohe_geo.io.source import SourceTable
 from ninohe_geo.model.boundary import Boundary, find_boundary
 from ninohe_geo.model.catalog import features_frame
 from ninohe_geo.model.checks import Problem, boundary_problems, check_feature
-from ninohe_geo.model.plan import Plan, load_plan
+from ninohe_geo.model.plan import Plan
 from ninohe_geo.model.repair import Repair, offer_repair
 from ninohe_geo.model.schema import ALL_FIELDS
-from ninohe_geo.paths import data_dir, plan_file
 from ninohe_geo.store.base import (
     LAYER_PATTERN,
     BatchResult,
@@ -237,17 +236,18 @@ class ImportResult:
 def local_identity() -> Identity:
     """Who writes from the command line: whoever has the machine's shell, as its admin (the
     same identity ``ninohe-geo users`` and ``store copy`` use): ``cli:<os user>``."""
-    from ninohe_geo.store.registry import _os_user
+    from ninohe_geo.store.registry import os_user
 
-    return Identity(f"cli:{_os_user()}", "admin")
+    return Identity(f"cli:{os_user()}", "admin")
 
 
-def default_store(data_root: Path | None = None) -> Store:
-    """The data folder as a store (``data_root``, else ``$NINOHE_GEO_DATA`` or the shipped
-    data), opened through the registry like every other store (read-only when shipped)."""
+def target_store(store: Store | str | Path | None = None) -> Store:
+    """The store to import into: ``store`` itself, the store at that location, or the
+    configured one (:func:`~ninohe_geo.store.registry.configured_location`), always opened
+    through the registry (so the shipped data is read-only, whatever the caller)."""
     from ninohe_geo.store.registry import open_store
 
-    return open_store(data_root or data_dir())
+    return store if isinstance(store, Store) else open_store(store)
 
 
 def check_layer_name(layer: str) -> None:
@@ -265,20 +265,16 @@ def prepare_import(
     fmt: str | None = None,
     mapping: Mapping | None = None,
     crs: str | None = None,
-    data_root: Path | None = None,
+    store: Store | str | Path | None = None,
     boundary: Boundary | None = None,
     limits: Limits = DEFAULT_LIMITS,
     display_name: str | None = None,
-    store: Store | None = None,
 ) -> ImportPlan:
-    """Read, map and check ``path`` for layer ``layer`` of ``store`` (default: the data folder
-    ``data_root``); writes nothing."""
+    """Read, map and check ``path`` for layer ``layer`` of ``store`` (a store or its location;
+    default: the configured one); writes nothing."""
     check_layer_name(layer)
-    from ninohe_geo.store.file import FileStore
-
-    target = store if store is not None else default_store(data_root)
-    # A data folder's plan is read by the loader that names the file and line of an error.
-    plan = load_plan(plan_file(target.root)) if isinstance(target, FileStore) else target.plan()
+    target = target_store(store)
+    plan = target.plan()
     bnd = boundary or find_boundary()
     deadline = Deadline(display_name or path.name, limits.time_limit_s)
     source = read_source(
@@ -396,16 +392,15 @@ def _duplicates(candidates: list[Candidate], live: list[Record], layer: str, fil
 
 def write_import(
     prepared: ImportPlan,
-    data_root: Path | None = None,
+    store: Store | str | Path | None = None,
     exclude: Iterable[str] = (),
     repair: bool = False,
     replace: bool = False,
     provenance: dict[str, str] | None = None,
     actor: Identity | None = None,
-    store: Store | None = None,
 ) -> ImportResult:
-    """Write the import into ``store`` (default: the data folder ``data_root``) if nothing
-    blocks; raise ImportBlockedError (writing nothing) otherwise.
+    """Write the import into ``store`` (a store or its location; default: the configured one)
+    if nothing blocks; raise ImportBlockedError (writing nothing) otherwise.
 
     ``actor``: who asks. From the app, the signed-in identity — anyone but an editor or admin
     is refused (:class:`~ninohe_geo.store.PermissionDenied`) before anything else, as on every
@@ -428,7 +423,7 @@ def write_import(
         )
     if not prepared.kept(exclude):
         raise ImportBlockedError(prepared.file, "no feature left to import; nothing was written")
-    target = store if store is not None else default_store(data_root)
+    target = target_store(store)
     if prepared.layer in target.layers() and not replace:
         raise ImportFileError(
             f"{target.location} layer {prepared.layer}",
@@ -445,9 +440,4 @@ def write_import(
         note=f"import {source}",
         removed_note=f"import {source}: not in the file, removed (replace)",
     )
-    from ninohe_geo.store.file import FileStore
-
-    path = None
-    if isinstance(target, FileStore):
-        path = target.layers_dir / f"{prepared.layer}.geojson"
-    return ImportResult(prepared.layer, target.location, result, path)
+    return ImportResult(prepared.layer, target.location, result, target.layer_file(prepared.layer))

@@ -30,6 +30,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -69,10 +70,11 @@ class InvalidFeature(StoreError):
 class ConflictError(StoreError):
     """The stored feature changed since the caller read it: nothing was written.
 
-    ``diff`` lists ``(field, caller's base value, stored value, caller's new value)`` for every
-    field where the stored version differs from the caller's starting point or wanted value, so
-    a page can show both sides and let the editor choose (keep theirs, or save over with
-    :attr:`current_version` as the new base).
+    ``diff`` lists ``(field, stored value, caller's new value)`` for every field where the
+    stored feature differs from the caller's. After a three-way merge (:meth:`Store.save`),
+    ``clashes`` names the fields *both* editors changed, ``diff`` lists only those, and
+    ``merged`` is the stored feature with every other change of the caller already applied:
+    the page asks about the clashing fields alone (:meth:`resolved`).
     """
 
     def __init__(
@@ -90,11 +92,35 @@ class ConflictError(StoreError):
         self.wanted = wanted
         self.diff = feature_diff(current.feature if current else None, wanted)
         self.base = base
+        self.clashes: tuple[str, ...] = ()
+        self.merged: dict[str, Any] | None = None
         changed = ", ".join(d[0] for d in self.diff) or "(deleted or created meanwhile)"
+        self.message_changed = changed
         super().__init__(
             f"feature {feature_id!r} was changed by someone else (you started from version "
             f"{base_version}, it is now {self.current_version}); differing: {changed}"
         )
+
+
+def resolve_conflict(exc: ConflictError, keep_mine: frozenset[str]) -> dict[str, Any] | None:
+    """The feature to save after a conflict: the merge of everything that did not clash, with
+    the caller's value for the clashing fields in ``keep_mine`` and the stored value for the
+    others. None when there is no merge (the caller's whole feature stands against the stored
+    one)."""
+    if exc.merged is None or exc.wanted is None:
+        return None
+    out = {**exc.merged, "properties": dict(exc.merged.get("properties") or {})}
+    mine = exc.wanted
+    for name in exc.clashes:
+        if name not in keep_mine:
+            continue
+        if name == "geometry":
+            out["geometry"] = mine.get("geometry")
+        elif (mine.get("properties") or {}).get(name) is None:
+            out["properties"].pop(name, None)
+        else:
+            out["properties"][name] = mine["properties"][name]
+    return out
 
 
 class StoreUnavailable(StoreError):
@@ -268,6 +294,35 @@ def feature_diff(a: dict[str, Any] | None, b: dict[str, Any] | None) -> list[tup
     if canonical_json(a.get("geometry")) != canonical_json(b.get("geometry")):
         out.append(("geometry", a.get("geometry"), b.get("geometry")))
     return out
+
+
+def merge_features(
+    base: dict[str, Any], theirs: dict[str, Any], mine: dict[str, Any]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Three-way merge, field by field (each property, and the geometry as one field).
+
+    A field only one side changed since ``base`` takes that side's value; a field both changed
+    to the same value takes it; a field both changed differently is a clash and keeps
+    ``theirs`` in the merged feature. Returns (merged, clashing field names)."""
+    pb, pt, pm = (dict(f.get("properties") or {}) for f in (base, theirs, mine))
+    props: dict[str, Any] = {}
+    clashes: list[str] = []
+    order = list(pt) + [k for k in pm if k not in pt]
+    for key in order:
+        b, t, m = pb.get(key), pt.get(key), pm.get(key)
+        value = t if m == b else m if t == b or t == m else t
+        if m != b and t != b and t != m:
+            clashes.append(key)
+        if value is not None:
+            props[key] = value
+    gb, gt, gm = (canonical_json(f.get("geometry")) for f in (base, theirs, mine))
+    geometry = theirs.get("geometry")
+    if gm != gb and gt == gb:
+        geometry = mine.get("geometry")
+    elif gm != gb and gt != gb and gm != gt:
+        clashes.append("geometry")
+    merged = {**theirs, "properties": props, "geometry": geometry}
+    return merged, tuple(clashes)
 
 
 def make_feature(properties: dict[str, Any], geometry: dict[str, Any]) -> dict[str, Any]:
@@ -451,7 +506,47 @@ class Store(ABC):
         require_editor(actor, "save features")
         self._require_writable()
         self.check(layer, feature)
+        for _ in range(3):  # another save may land between a merge and its write: merge again
+            try:
+                return self._save(actor, layer, feature, base_version, note, None)
+            except ConflictError as exc:
+                merged = self._merge(exc, feature)
+                if merged is None:
+                    raise
+                if version_of(merged) == exc.current_version:
+                    assert exc.current is not None
+                    return exc.current  # everything the caller changed is there already
+                self.check(layer, merged)
+                feature, base_version = merged, exc.current_version
+                note = f"{note} (merged)" if note else "(merged)"
         return self._save(actor, layer, feature, base_version, note, None)
+
+    def version_content(self, feature_id: str, version: str) -> dict[str, Any] | None:
+        """A past state of a feature, by its version (from the history), or None."""
+        for change in reversed(self.history(f"feature:{feature_id}")):
+            for doc in (change.after, change.before):
+                if doc is not None and version_of(doc) == version:
+                    return doc
+        return None
+
+    def _merge(self, exc: ConflictError, mine: dict[str, Any]) -> dict[str, Any] | None:
+        """Merge the caller's change into the stored feature (three-way, against the version
+        the caller started from); None when there is nothing to merge (created or deleted
+        meanwhile, or the starting version is unknown). A clash raises ``exc`` with only the
+        clashing fields, and the merge of the rest, for the editor to decide."""
+        if exc.current is None or exc.base_version is None:
+            return None
+        base = self.version_content(exc.feature_id, exc.base_version)
+        if base is None:
+            return None
+        merged, clashes = merge_features(base, exc.current.feature, mine)
+        if clashes:
+            exc.clashes = clashes
+            exc.merged = merged
+            exc.base = base
+            exc.diff = [d for d in feature_diff(exc.current.feature, mine) if d[0] in clashes]
+            raise exc
+        return merged
 
     def save_batch(
         self,
@@ -523,6 +618,11 @@ class Store(ABC):
         ]
         if problems:
             raise InvalidFeature(label, problems)
+
+    def layer_file(self, layer: str) -> Path | None:
+        """The file that holds ``layer``, for a store kept in files (None: a database)."""
+        del layer
+        return None
 
     def plan(self) -> Plan:
         """The plan model of this store's ``plan.yaml`` (parsed again when the text changes)."""

@@ -65,6 +65,7 @@ from typing import Any
 from filelock import FileLock
 
 from ninohe_geo.atomic import fsync_dir, write_atomic
+from ninohe_geo.model.plan import Plan, load_plan
 from ninohe_geo.store.base import (
     Action,
     BatchStep,
@@ -242,6 +243,13 @@ class FileStore(Store):
     def plan_yaml(self) -> str:
         with os_errors(self.root, "reading the plan"):
             return (self.root / "plan.yaml").read_text(encoding="utf-8")
+
+    def plan(self) -> Plan:
+        """The plan, read by the loader that names the file, line and field of an error."""
+        return load_plan(self.root / "plan.yaml")
+
+    def layer_file(self, layer: str) -> Path | None:
+        return self.layers_dir / f"{layer}.geojson"
 
     def _layers(self) -> list[_Layer]:
         """Every readable layer file; broken ones are skipped (the catalogue reports them)."""

@@ -108,14 +108,15 @@ def copy_store(source: str | Path, target: str | Path) -> Snapshot:
     dst = open_store(target)
     try:
         snap = src.snapshot()
-        dst.replace_all(Identity(f"cli:{_os_user()}", "admin"), snap)
+        dst.replace_all(Identity(f"cli:{os_user()}", "admin"), snap)
     finally:
         src.close()
         dst.close()
     return snap
 
 
-def _os_user() -> str:
+def os_user() -> str:
+    """Who runs this command: the operating system's user name (for the history)."""
     try:
         import pwd
 

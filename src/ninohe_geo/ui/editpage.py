@@ -32,8 +32,9 @@ from ninohe_geo.store import (
     StoreError,
 )
 from ninohe_geo.store.accounts import AccountStore
-from ninohe_geo.store.base import ROLES
+from ninohe_geo.store.base import ROLES, resolve_conflict
 from ninohe_geo.ui.forms import (
+    ACTION_LABELS,
     FORM_FIELDS,
     INDICATOR_YEARS,
     checked_date,
@@ -238,11 +239,21 @@ def conflict_panel(store: Store, who: Identity, lang: Lang) -> None:
             flash(t("ed_deleted", lang))
             _bump("ed-edit-n")
             st.rerun()
-        elif _save(store, who, layer, feature, exc.current_version, note, lang):
-            _bump("ed-edit-n")
-            st.rerun()
+        else:
+            # Only the fields both changed were asked about: keep my value there, and every
+            # other change (mine and theirs) as the store merged it.
+            mine = resolve_conflict(exc, frozenset(exc.clashes)) or feature
+            if _save(store, who, layer, mine, exc.current_version, note, lang):
+                _bump("ed-edit-n")
+                st.rerun()
     if right.button(t("ed_conflict_theirs", lang), key="ed-conflict-theirs"):
         st.session_state.pop("ed-conflict", None)
+        theirs = resolve_conflict(exc, frozenset())
+        current = exc.current.feature if exc.current else None
+        # Their value on the clashing fields; my other changes are still saved.
+        if theirs is not None and current is not None and theirs != current:
+            if not _save(store, who, layer, theirs, exc.current_version, note, lang):
+                return
         _bump("ed-edit-n")
         st.rerun()
 
@@ -265,7 +276,17 @@ def undo_button(store: Store, who: Identity, lang: Lang) -> None:
         except StoreError as exc:
             show_error(exc, lang)
         else:
-            flash(t("ed_undone", lang, seq=change.seq))
+            what = ACTION_LABELS.get(change.action, {"ja": change.action, "en": change.action})
+            name = ((change.after or change.before or {}).get("properties") or {}).get("name_ja")
+            flash(
+                t(
+                    "ed_undone",
+                    lang,
+                    seq=change.seq,
+                    what=md(what[lang]),
+                    name=md(str(name or change.key.removeprefix("feature:"))),
+                )
+            )
             _bump("ed-edit-n")
             st.rerun()
 
@@ -359,8 +380,8 @@ def history_section(
         cols = st.columns([5, 2], vertical_alignment="center")
         cols[0].markdown(
             f"**#{row.seq}** {md(row.at)} — {md(row.user)} — {md(row.action)}"
-            + (f" — {md(row.fields)}" if row.fields else "")
-            + (f"  \n{md(row.note)}" if row.note else ""),
+            + (f"  \n{md(row.note)}" if row.note else "")
+            + "".join(f"  \n{md(v)}" for v in row.values),
         )
         if row.restorable and cols[1].button(
             t("ed_restore", lang, seq=row.seq), key=f"ed-restore-{row.seq}"

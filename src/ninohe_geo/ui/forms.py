@@ -89,8 +89,29 @@ class HistoryRow:
     note: str
     fields: str
     """The fields that changed (``geometry`` included), comma-separated."""
-    restorable: bool
+    values: tuple[str, ...] = ()
+    """Each changed field with its value before and after (``name_en: 「A」 → 「B」``)."""
+    restorable: bool = False
     """Whether restoring this state makes sense (it differs from the current one)."""
+
+
+#: Japan Standard Time: the history is stored in UTC and shown as city hall's clocks read.
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def jst(at: str) -> str:
+    """An ISO 8601 time (UTC in the history) as ``2026-12-02 22:36 JST``; unparsable text as is."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+
+
+def _quoted(value: Any) -> str:
+    return "（なし）" if value is None or value == "" else f"「{_short(value)}」"
 
 
 def history_rows(
@@ -105,11 +126,14 @@ def history_rows(
         rows.append(
             HistoryRow(
                 seq=c.seq,
-                at=c.at.replace("T", " ").replace("+00:00", " UTC"),
+                at=jst(c.at),
                 user=c.user,
                 action=ACTION_LABELS.get(c.action, {"ja": c.action, "en": c.action})[lang],
                 note=c.note,
                 fields=", ".join(d[0] for d in diff),
+                values=tuple(
+                    f"{name}: {_quoted(before)} → {_quoted(after)}" for name, before, after in diff
+                ),
                 # A deletion of a feature still deleted restores what it removed (Store.restore).
                 restorable=version_of(c.after) != version_of(current)
                 or (c.after is None and current is None and c.before is not None),
