@@ -87,3 +87,13 @@ def test_key_without_both_languages_is_refused(tmp_path: Path, text: str) -> Non
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=r"a\.yaml: key 'one' needs text for both ja and en"):
         load_strings(tmp_path)
+
+
+def test_every_feature_field_has_a_label_in_both_languages() -> None:
+    """The edit form labels fields in the user's language, never by their schema keys."""
+    from ninohe_geo.i18n import STRINGS
+    from ninohe_geo.model.schema import ALL_FIELDS
+
+    for name in ALL_FIELDS:
+        texts = STRINGS[f"field_{name}"]
+        assert texts["ja"] and texts["en"] and name not in texts["ja"]

@@ -131,7 +131,7 @@ def _feature_form(
         else:
             layer = st.selectbox(t("ed_layer", lang), layers, key=f"{key}-layer")
         for name in FORM_FIELDS:
-            label = name + ("" if name in OPTIONAL_FIELDS else " *")
+            label = t(f"field_{name}", lang) + ("" if name in OPTIONAL_FIELDS else " *")
             current = values.get(name, "")
             wkey = f"{key}-{name}"
             if name == "status":
