@@ -84,7 +84,7 @@ def test_editor_draws_saves_visitor_sees_history_restores(
     page.get_by_label("概要（日本語） *").fill("ブラウザテストで描いた点。")
     page.get_by_label("概要（英語） *").fill("A point drawn by the browser test.")
     page.get_by_label("出典 *").fill("browser test (temporary data)")
-    _choose(page, "accuracy *", "概略")
+    _choose(page, "位置の精度 *", "概略")
     page.get_by_label("変更の説明（履歴に残ります）").fill("地図上で追加")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("保存しました: テスト用の新しい取り組み").wait_for()

@@ -164,6 +164,22 @@ def test_phone_tap_targets_and_gestures(browser: Any, site_url: str) -> None:
         context.close()
 
 
+def test_hidden_rows_and_buttons_stay_hidden_until_used(browser: Any, site_url: str) -> None:
+    """Issue #12: the site's CSS overrode ``hidden``: every card showed an empty 距離 row and
+    「並べ替えをやめる」 showed when nothing was sorted."""
+    context, page, _ = _context(browser, PHONE)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        expect(page.get_by_role("button", name="並べ替えをやめる")).to_be_hidden()
+        visible_rows = page.eval_on_selector_all(
+            ".distance", "els => els.filter(e => e.offsetParent !== null).length"
+        )
+        assert visible_rows == 0
+    finally:
+        context.close()
+
+
 def test_my_area_and_near_me(browser: Any, site_url: str) -> None:
     # At Ninohe Station (FACTS.md): the station is nearest, schematic features come last.
     context, page, _ = _context(

@@ -168,6 +168,8 @@ def filter_widgets(cat: Catalog, lang: Lang) -> tuple[filters.FeatureFilter, str
             list(options),
             format_func=lambda v, o=options: o.get(v, v),  # type: ignore[misc]
             key=key[c.param],
+            placeholder=t("choose_options", lang),
+            select_all=False,  # its label is Streamlit's English "Select all"
         )
     featured = sb.checkbox(t("filter_featured", lang), key=key["featured"])
     basemap_id = sb.selectbox(

@@ -116,10 +116,35 @@ def _mapping_editor(lang: Lang) -> None:
         st.rerun()
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal of our own text (quotes, backslashes and newlines escaped)."""
+    return '"' + "".join(f"\\{ord(ch):06x}" if ch in '"\\\n<>' else ch for ch in text) + '"'
+
+
+def uploader_css(lang: Lang) -> str:
+    """Streamlit's file uploader has English texts it offers no setting for ("Upload",
+    "200MB per file"): show ours in their place (the widget and its keyboard use stay)."""
+    from streamlit import config
+
+    mb = int(config.get_option("server.maxUploadSize"))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    hint = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    return (
+        "<style>"
+        f"{zone} button * {{ display: none; }}"
+        f"{zone} button::after {{ content: {_css_string(t('upload_button', lang))}; }}"
+        f"{hint} * {{ display: none; }}"
+        f"{hint}::after {{ content: {_css_string(t('upload_limit', lang, mb=mb))};"
+        " font-size: 0.875rem; }"
+        "</style>"
+    )
+
+
 def import_page(lang: Lang) -> None:
     """The whole import page."""
     st.title(t("io_title", lang))
     st.caption(t("io_intro", lang))
+    st.html(uploader_css(lang))
     upload = st.file_uploader(t("io_upload", lang), type=UPLOAD_TYPES, key="io_file")
     if upload is not None:
         _import_section(upload.name, upload.getvalue(), lang)
@@ -162,7 +187,13 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
             st.markdown("\n".join(f"- {markdown_text(n)}" for n in prepared.source.notes))
     _mapping_editor(lang)
     labels_with_errors = [c.label for c in prepared.candidates if c.errors(False)]
-    exclude = st.multiselect(t("io_exclude", lang), labels_with_errors, key="io_exclude")
+    exclude = st.multiselect(
+        t("io_exclude", lang),
+        labels_with_errors,
+        key="io_exclude",
+        placeholder=t("choose_options", lang),
+        select_all=False,
+    )
     repair = False
     if any(c.repair for c in prepared.candidates):
         repair = st.checkbox(t("io_repair", lang), key="io_repair")
