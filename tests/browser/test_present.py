@@ -162,3 +162,20 @@ def test_presentation_and_a_tour_work_with_the_internet_blocked(
         wait_for_stop(page, frame, tour, stop, shipped)
     assert outside, "expected tile requests to have been attempted"
     assert {urlparse(u).hostname for u in outside} <= TILE_HOSTS, outside
+
+
+def test_the_stop_reads_from_the_back_of_the_room(browser: Any, shipped_app: Any) -> None:
+    """Issue #12: at 1920×1080 the stop's heading is at least 48 px and its text 32 px."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        page = context.new_page()
+        page.goto(f"{shipped_app.url}/present?tour=featured&stop=2")
+        title = page.locator("#tour-title")
+        expect(title).to_be_visible(timeout=60_000)
+        sizes = page.evaluate(
+            """() => ['#tour-title', '#tour-caption'].map(
+                 s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
+        )
+        assert sizes[0] >= 48 and sizes[1] >= 32, sizes
+    finally:
+        context.close()

@@ -52,6 +52,74 @@
     return L.marker(latlng, { icon: icon, title: f.properties.n, keyboard: true, riseOnHover: true });
   }
 
+  /* Points above lines above areas (issue #12): each kind is drawn in a pane of its own, so a
+   * route never covers a facility's centre and every feature can be hovered and clicked. The
+   * panes sit between Leaflet's overlay pane (400) and its marker pane (600). */
+  var KIND_PANES = { area: ["ninohe-areas", 410], line: ["ninohe-lines", 420], point: ["ninohe-points", 430] };
+  function ensurePane(map, name, zIndex) {
+    if (!map.getPane(name)) { map.createPane(name).style.zIndex = String(zIndex); }
+  }
+  var PaneSVG = L.SVG.extend({
+    beforeAdd: function (map) { ensurePane(map, this.options.pane, this.options.zIndex); }
+  });
+  var PaneCanvas = L.Canvas.extend({
+    beforeAdd: function (map) { ensurePane(map, this.options.pane, this.options.zIndex); }
+  });
+  function kindOf(type) {
+    if (type.indexOf("Point") >= 0) { return "point"; }
+    return type.indexOf("LineString") >= 0 ? "line" : "area";
+  }
+
+  /* Points that fall on (nearly) one spot at the zoom shown — a facility and a study placed at
+   * it, or neighbours at the whole-city zoom — would hide each other. At every zoom, points
+   * closer than `gap` pixels are gathered and spread around their middle, each tied to its
+   * true place by a thin leg (as spiderfying plugins do), so each can be hovered, clicked and
+   * tapped; zoomed in far enough, they stand where they are again. */
+  function spreadTwins(layer, legsGroup, gap) {
+    var points = [];
+    layer.eachLayer(function (lyr) {
+      if (lyr.getLatLng && lyr.feature && lyr.feature.geometry.type === "Point") {
+        var c = lyr.feature.geometry.coordinates;
+        points.push({ layer: lyr, spot: L.latLng(c[1], c[0]) });
+      }
+    });
+    if (points.length < 2) { return; }
+    function place() {
+      var map = layer._map;
+      if (!map) { return; }
+      ensurePane(map, KIND_PANES.line[0], KIND_PANES.line[1]);  // the legs' pane (a map may have no line)
+      legsGroup.clearLayers();
+      var at = points.map(function (p) { return map.latLngToLayerPoint(p.spot); });
+      var group = points.map(function (_, i) { return i; });
+      function root(i) { while (group[i] !== i) { i = group[i] = group[group[i]]; } return i; }
+      for (var i = 0; i < points.length; i++) {
+        for (var j = i + 1; j < points.length; j++) {
+          if (at[i].distanceTo(at[j]) < gap) { group[root(i)] = root(j); }
+        }
+      }
+      var stacks = {};
+      points.forEach(function (_, k) { (stacks[root(k)] = stacks[root(k)] || []).push(k); });
+      Object.keys(stacks).forEach(function (key) {
+        var members = stacks[key];
+        if (members.length === 1) { points[members[0]].layer.setLatLng(points[members[0]].spot); return; }
+        var cx = 0, cy = 0;
+        members.forEach(function (k) { cx += at[k].x; cy += at[k].y; });
+        var centre = L.point(cx / members.length, cy / members.length);
+        var radius = Math.max(gap, (members.length * gap) / (2 * Math.PI));
+        members.forEach(function (k, n) {
+          var angle = -Math.PI / 2 + (2 * Math.PI * n) / members.length;
+          var shown = map.layerPointToLatLng(centre.add([radius * Math.cos(angle), radius * Math.sin(angle)]));
+          points[k].layer.setLatLng(shown);
+          L.polyline([points[k].spot, shown], { color: "#1a1a1a", weight: 1, opacity: 0.8,
+            interactive: false, pane: KIND_PANES.line[0] }).addTo(legsGroup);
+        });
+      });
+    }
+    layer.on("add", function () { layer._map.on("zoomend", place); place(); });
+    layer.on("remove", function (e) { if (e.target._map) { e.target._map.off("zoomend", place); } });
+    if (layer._map) { layer._map.on("zoomend", place); place(); }
+  }
+
   /* data: {ids, names, pillars, loose, geoms} column arrays; opts: colors, labels, renderer. */
   function addFeatures(group, data, opts) {
     var features = [];
@@ -62,13 +130,21 @@
         properties: { id: data.ids[i], n: data.names[i], p: data.pillars[i], l: data.loose[i] }
       });
     }
-    var renderer = opts.canvas ? L.canvas({ padding: 0.5 }) : L.svg({ padding: 0.5 });
+    var renderers = {};
+    function rendererFor(type) {
+      var kind = kindOf(type);
+      if (!renderers[kind]) {
+        var Renderer = opts.canvas ? PaneCanvas : PaneSVG;
+        renderers[kind] = new Renderer({ padding: 0.5, pane: KIND_PANES[kind][0], zIndex: KIND_PANES[kind][1] });
+      }
+      return renderers[kind];
+    }
     var selected = opts.selected || null;
     var st = opts.style;  // ninohe_geo.maps.style: the one table of how features look
     function style(f) {
       var sel = f.properties.id === selected;
       return {
-        renderer: renderer,
+        renderer: rendererFor(f.geometry.type),
         color: sel ? st.selectedColor : opts.colors[f.properties.p],
         fillColor: opts.colors[f.properties.p],
         weight: sel ? st.selectedWeight : (f.geometry.type.indexOf("LineString") >= 0 ? st.lineWeight : st.areaWeight),
@@ -104,7 +180,9 @@
         });
       }
     });
+    var legs = L.layerGroup().addTo(group);
     layer.addTo(group);
+    spreadTwins(layer, legs, opts.marks ? 46 : 2 * (opts.radius || opts.style.pointRadius) + 6);
     return layer;
   }
 

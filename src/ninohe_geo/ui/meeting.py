@@ -36,11 +36,12 @@ PRESENT_CSS = """
 [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.5rem 0.5rem 1.5rem; max-width: 100%; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] label,
 [data-testid="stMainBlockContainer"] button { font-size: 1.25rem; }
-[data-testid="stMainBlockContainer"] p.ninohe-stop-title { font-size: 2.1rem;
-  font-weight: 700; color: #000; margin: 0; }
-[data-testid="stMainBlockContainer"] p.ninohe-stop-caption { font-size: 1.45rem;
-  line-height: 1.55; color: #000; margin: 0.2rem 0; }
-[data-testid="stMainBlockContainer"] p.ninohe-progress { font-size: 1.9rem; font-weight: 700;
+/* Read from the back of a meeting room (issue #12): headings ≥ 48 px, text ≥ 32 px. */
+[data-testid="stMainBlockContainer"] p.ninohe-stop-title { font-size: 3rem;
+  line-height: 1.2; font-weight: 700; color: #000; margin: 0; }
+[data-testid="stMainBlockContainer"] p.ninohe-stop-caption { font-size: 2rem;
+  line-height: 1.4; color: #000; margin: 0.2rem 0; }
+[data-testid="stMainBlockContainer"] p.ninohe-progress { font-size: 2.4rem; font-weight: 700;
   color: #000; text-align: center; margin: 0; }
 .ninohe-keys { font-size: 1rem; color: #333; }
 </style>
