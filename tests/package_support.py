@@ -68,7 +68,11 @@ def installed_fixture(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     uv = _uv()
     base = tmp_path_factory.mktemp("package")
     dist = base / "dist"
-    subprocess.run([uv, "build", "--wheel", "-o", str(dist), str(REPO_ROOT)], check=True)
+    # --offline: everything comes from uv's cache, which `uv sync` (./run) filled from uv.lock —
+    # no network, and no TLS that a clock years ahead (faketime) would fail.
+    subprocess.run(
+        [uv, "build", "--offline", "--wheel", "-o", str(dist), str(REPO_ROOT)], check=True
+    )
     wheel = next(dist.glob("ninohe_geo-*.whl"))
     constraints = base / "constraints.txt"
     subprocess.run(
@@ -77,7 +81,7 @@ def installed_fixture(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         cwd=REPO_ROOT, check=True, capture_output=True,
     )  # fmt: skip
     venv = base / "venv"
-    subprocess.run([uv, "venv", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run([uv, "venv", "--offline", "--python", sys.executable, str(venv)], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     subprocess.run(
         [uv, "pip", "install", "--offline", "--python", str(python), "-c", str(constraints),

@@ -352,6 +352,7 @@ def print_html(
         features = features[features.geometry.intersects(frame)]
     items = print_items(features, catalog, lang)
     everything = mapview.data_bounds(catalog.features)
+    printed_legend = {**mapview.legend_options(catalog.plan, lang), "collapsible": False}  # paper
     if view.center is not None and view.zoom is not None:
         m = mapview.base_map(
             catalog.plan,
@@ -360,11 +361,17 @@ def print_html(
             center=view.center,
             zoom=view.zoom,
             static_url=static_url,
+            legend=printed_legend,
         )
     else:
         frame = stop_bounds or mapview.data_bounds(features) or everything
         m = mapview.base_map(
-            catalog.plan, lang, basemap_id=view.basemap, static_url=static_url, bounds=frame
+            catalog.plan,
+            lang,
+            basemap_id=view.basemap,
+            static_url=static_url,
+            bounds=frame,
+            legend=printed_legend,
         )
     m.options["zoomControl"] = False
     m.options["zoomSnap"] = 0.25

@@ -194,10 +194,11 @@
         var div = L.DomUtil.create("div", "ninohe-legend leaflet-bar");
         var body = div;
         if (opts.collapsible) {
-          /* Optional: a <details> with a 44 px summary, closed on narrow maps (phones) so the
-           * legend does not cover the map; open where there is room. */
+          /* Optional: a <details> with a 44 px summary, closed on maps narrower than
+           * opts.openFrom px (default 500: phones) so the legend does not cover the map and
+           * what it would hide can be clicked; open where there is room. */
           body = document.createElement("details");
-          body.open = map.getSize().x >= 500;
+          body.open = map.getSize().x >= (opts.openFrom || 500);
           var summary = document.createElement("summary");
           summary.className = "ninohe-legend-title ninohe-legend-summary";
           summary.textContent = opts.title;
