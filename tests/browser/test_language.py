@@ -42,7 +42,7 @@ def test_the_sidebar_filters_speak_japanese(page: Any, shipped_app: AppServer) -
     page.get_by_role("combobox", name="政策分野").click()  # open it: the menu shows too
     expect(page.get_by_role("option").first).to_be_visible()
     text = _visible_text(page)
-    assert "選んで絞り込み（空欄はすべて）" in text
+    assert "選んで絞り込み" in text
     assert not [word for word in ENGLISH_DEFAULTS if word in text]
 
 
