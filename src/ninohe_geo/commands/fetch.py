@@ -11,6 +11,7 @@ HELP = "download an official source (N03, GSI shelters) and import it"
 
 def run(args: argparse.Namespace) -> int:
     """Download, then the same steps as ``import``."""
+    from ninohe_geo.commands._options import location
     from ninohe_geo.commands.import_layer import print_plan
     from ninohe_geo.io.fetch import fetch_to_temp, new_temp_dir, source_by_name
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
@@ -19,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from ninohe_geo.store import open_store
 
     source = source_by_name(args.source)
-    store = open_store(args.data)
+    store = open_store(location(args))
     layer = args.layer or source.layer
     with new_temp_dir() as tmp:
         path, provenance = fetch_to_temp(source, args.url, Path(tmp))
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``fetch``."""
+    from ninohe_geo.commands._options import add_location
     from ninohe_geo.io.fetch import SOURCES
 
     p.description = "Download an official source and import it: " + "; ".join(
@@ -66,8 +68,6 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="download and report; write nothing")
     p.add_argument("--exclude", action="append", default=[], metavar="ID")
     p.add_argument("--replace", action="store_true", help="replace an existing layer (recorded)")
-    p.add_argument(
-        "--data", type=Path, default=None, help="data folder (default: the configured store)"
-    )
+    add_location(p)
     p.add_argument("--boundary", type=Path, default=None, help="city boundary GeoJSON (N03)")
     p.set_defaults(func=run)

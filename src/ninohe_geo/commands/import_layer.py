@@ -32,6 +32,7 @@ def print_plan(prepared: object, exclude: list[str], repair: bool) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Run the import."""
+    from ninohe_geo.commands._options import location
     from ninohe_geo.io.mapping import load_mapping, mapping_by_name
     from ninohe_geo.io.pipeline import prepare_import, write_import
     from ninohe_geo.model.boundary import find_boundary
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.mapping:
         candidate = Path(args.mapping)
         mapping = load_mapping(candidate) if candidate.exists() else mapping_by_name(args.mapping)
-    store = open_store(args.store or args.data)
+    store = open_store(location(args))
     prepared = prepare_import(
         args.file,
         args.layer,
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(p: argparse.ArgumentParser) -> None:
     """Arguments of ``import``."""
+    from ninohe_geo.commands._options import add_location
     from ninohe_geo.io.formats import FORMAT_NAMES
 
     p.description = (
@@ -100,15 +102,6 @@ def register(p: argparse.ArgumentParser) -> None:
         help="replace an existing layer: changed features are overwritten and those the file "
         "lacks soft-deleted, all recorded in the history (restorable, undoable)",
     )
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="data folder (default: the configured store: $NINOHE_GEO_STORE, secrets, "
-        "$NINOHE_GEO_DATA or geodata/)",
-    )
-    p.add_argument(
-        "--store", default=None, help="a data folder or postgresql:// URL (overrides --data)"
-    )
+    add_location(p)
     p.add_argument("--boundary", type=Path, default=None, help="city boundary GeoJSON (N03)")
     p.set_defaults(func=run)

@@ -58,6 +58,7 @@ from ninohe_geo.store.base import (
     resolve_batch,
     version_of,
 )
+from ninohe_geo.store.registry import redact as redact
 
 SCHEMA_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 DEFAULT_SCHEMA = "ninohe"
@@ -116,16 +117,6 @@ def split_url(url: str) -> tuple[str, str]:
     if not SCHEMA_PATTERN.match(schema):
         raise StoreUnavailable(f"schema {schema!r} in the store URL must be a lower-case name")
     return urlunsplit(parts._replace(query=urlencode(rest, quote_via=quote))), schema
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
 
 
 class PostGISStore(Store):

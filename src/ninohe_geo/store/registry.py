@@ -14,6 +14,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ninohe_geo.paths import data_dir
 from ninohe_geo.store.base import Identity, Snapshot, Store, StoreUnavailable
@@ -37,6 +38,16 @@ READ_ONLY_SHIPPED = (
 
 #: URL scheme → the optional extra (``pip install 'ninohe-geo[EXTRA]'``) its backend needs.
 EXTRAS: dict[str, str] = {"postgresql": "postgis", "postgres": "postgis"}
+
+
+def redact(url: str) -> str:
+    """A store location without its password, for messages, reports and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 def _scheme(location: str) -> str:

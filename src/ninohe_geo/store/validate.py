@@ -84,24 +84,14 @@ def validate_store(location: str, boundary: Boundary) -> Report:
     """Validate the store at ``location`` (a ``postgresql://`` URL, or a folder) as the app and
     every command read it (:func:`ninohe_geo.store.catalog.open_catalog`)."""
     from ninohe_geo.store.catalog import folder_of, is_folder, open_catalog
+    from ninohe_geo.store.registry import redact
 
     if is_folder(location):
         return validate_path(folder_of(location), boundary)
     catalog = open_catalog(location)
     return _report(
-        _redact(location), len(catalog.features), _catalog_problems(catalog, boundary), boundary
+        redact(location), len(catalog.features), _catalog_problems(catalog, boundary), boundary
     )
-
-
-def _redact(location: str) -> str:
-    """A database URL without its password (reports are printed and logged)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(location)
-    if parts.password is None:
-        return location
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
 
 
 def _catalog_problems(catalog: Catalog, boundary: Boundary) -> list[Problem]:
