@@ -25,6 +25,8 @@ from ninohe_geo.ui import common as web
 from ninohe_geo.ui import meeting as web_meeting
 
 MAP_KEY = "plan-map"
+#: Fits under the title and the count at 1400×900, so the map's bottom is above the fold.
+MAP_HEIGHT = 560
 
 lang = web.current_lang()
 cat = web.catalog()
@@ -59,16 +61,19 @@ st.markdown(
 if view.empty:
     st.warning(t("none_match", lang))
 
-col_map, col_details = st.columns([3, 2], gap="medium")
-with col_details:
-    web.details_panel(feature_details(cat, selected, lang) if selected else None, lang)
-    with st.expander(t("share_title", lang), icon=":material/share:"):
-        web_meeting.share_panel(shared, lang)
-        web_meeting.print_panel(shared, lang)
+# The map first (issue #12): full width until a feature is selected; then the details beside it.
+if selected:
+    col_map, col_details = st.columns([3, 2], gap="medium")
+else:
+    col_map = col_details = st.container()
 with col_map:
     st_folium(
-        mapview.base_map(
-            cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
+        mapview.add_reference(
+            mapview.base_map(
+                cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
+            ),
+            cat,
+            lang,
         ),
         key=MAP_KEY,
         feature_group_to_add=mapview.feature_group(
@@ -79,6 +84,15 @@ with col_map:
         returned_objects=["last_active_drawing", "center", "zoom"],
         center=seed_center,
         zoom=seed_zoom,
-        height=640,
+        height=MAP_HEIGHT,
         use_container_width=True,
     )
+with col_details:
+    if selected:
+        web.details_panel(feature_details(cat, selected, lang), lang)
+        st.button(t("details_close", lang), key="details-close", on_click=web.clear_selection)
+    else:
+        st.caption(t("details_hint", lang))
+    with st.expander(t("share_title", lang), icon=":material/share:"):
+        web_meeting.share_panel(shared, lang)
+        web_meeting.print_panel(shared, lang)

@@ -51,3 +51,13 @@ def t(key: str, lang: Lang, **values: object) -> str:
 def parse_lang(value: object) -> Lang:
     """A language code from a URL or widget; anything unknown falls back to Japanese."""
     return "en" if value == "en" else "ja"
+
+
+def distance_text(metres: float, lang: Lang) -> str:
+    """A distance as people say it: 「約 30 m」「約 2.5 km」 (about 30 m / about 2.5 km)."""
+    if metres >= 1000:
+        km = f"{metres / 1000:.1f}".rstrip("0").rstrip(".")
+        value = f"{km} km"
+    else:
+        value = f"{round(metres):d} m"
+    return t("about_distance", lang, distance=value)

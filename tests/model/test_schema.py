@@ -13,6 +13,7 @@ from ninohe_geo.model.schema import (
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
     STATUSES,
+    accuracy_metres,
     choice,
     property_problems,
 )
@@ -28,11 +29,14 @@ VALID: dict[str, Any] = {
     "summary_ja": "国史跡。",
     "summary_en": "National historic site.",
     "accuracy": "facility",
+    "accuracy_m": "30",
     "accuracy_note": "城跡の代表点",
     "source": "castle guide page",
     "source_url": "https://example.org/castle",
     "reading_ja": "くのへじょうあと",
     "updated": "2026-11-27",
+    "details_ja": "指定：史跡",
+    "details_en": "Designation: historic site",
 }
 
 DROP = object()
@@ -43,6 +47,9 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("valid-without-optionals", dict.fromkeys(OPTIONAL_FIELDS, DROP), None),
     ("optional-null", {"period": None, "source_url": None}, None),
     ("missing-id", {"id": DROP}, "missing field 'id'"),
+    ("accuracy-m-kilometres", {"accuracy_m": "3 km"}, "accuracy_m '3 km' must be a number"),
+    ("accuracy-m-negative", {"accuracy_m": "-5"}, "accuracy_m '-5' must be a number"),
+    ("accuracy-m-decimal", {"accuracy_m": "12.5"}, None),
     ("missing-source", {"source": DROP}, "missing field 'source'"),
     ("missing-updated", {"updated": DROP}, "missing field 'updated'"),
     ("null-name", {"name_en": None}, "missing field 'name_en'"),
@@ -136,3 +143,15 @@ def test_choice_lookup_and_labels() -> None:
     assert choice(ACCURACIES, "approximate").label("ja") == "概略"
     with pytest.raises(KeyError):
         choice(STATUSES, "finished")
+
+
+def test_reference_feature_needs_no_measure_but_a_plan_feature_does() -> None:
+    props = {k: v for k, v in VALID.items() if k not in ("measure", "initiative")}
+    assert property_problems(props, "reference") == []
+    assert "missing field 'measure'" in property_problems(props)
+
+
+def test_accuracy_metres_reads_only_numbers() -> None:
+    assert accuracy_metres({"accuracy_m": "2500"}) == 2500.0
+    assert accuracy_metres({"accuracy_m": "about 3 km"}) is None
+    assert accuracy_metres({}) is None

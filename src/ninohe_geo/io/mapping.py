@@ -10,7 +10,12 @@ A mapping (see ``mappings/*.yaml`` for the shipped ones, one per known source)::
     formats: [geojson, csv]             # file formats it applies to (empty: any)
     select: {N03_007: "03213"}          # keep only rows whose field has this value
     dissolve: false                     # merge all kept rows into one feature
+    kind: plan                          # plan (projects) or reference (official context data)
+    attribution: "出典：…"               # a reference layer's 出典, shown on the map
+    licence: CC BY 4.0                  # its licence
     id: "gsi-e-{共通ID}"                # template(s); lower-cased and made a slug
+    details:                            # source fields kept as "label：value" lines
+      設置位置: {ja: 設置位置, en: Location in the building}   # → details_ja / details_en
     flags:                              # yes/no fields listed by {@flags_ja} / {@flags_en}
       洪水: {ja: 洪水, en: flood}
     identity: false                     # true: every schema field from the same-named field
@@ -40,7 +45,7 @@ from typing import Any
 import yaml
 
 from ninohe_geo.io.errors import MappingError
-from ninohe_geo.model.schema import ALL_FIELDS, REQUIRED_FIELDS
+from ninohe_geo.model.schema import ALL_FIELDS, LAYER_KINDS, REQUIRED_FIELDS
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 TEMPLATE = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
@@ -75,10 +80,21 @@ class Mapping:
     flags: tuple[Flag, ...] = ()
     yaml_text: str = ""
     """The YAML it was read from (shown and edited on the import page)."""
+    details: tuple[Flag, ...] = ()
+    """Source fields kept as ``label：value`` lines in ``details_ja``/``details_en`` (empty
+    values left out; a multi-line cell joined with " / ")."""
+    kind: str = "plan"
+    """The kind of layer it makes (:data:`~ninohe_geo.model.schema.LAYER_KINDS`)."""
+    attribution: str = ""
+    """The layer's 出典 (attribution), kept in the layer's metadata."""
+    licence: str = ""
+    """The source's licence, kept in the layer's metadata."""
 
     def fields_used(self) -> set[str]:
         """Source fields the templates, flags and selection refer to."""
-        used: set[str] = set(self.select) | {f.field for f in self.flags}
+        used: set[str] = (
+            set(self.select) | {f.field for f in self.flags} | {d.field for d in self.details}
+        )
         for templates in (self.id, *self.properties.values()):
             for tpl in templates:
                 used |= {
@@ -91,7 +107,11 @@ class Mapping:
         properties with no alternative that works (a warning: they come out empty)."""
         have = set(columns)
         missing: set[str] = set()
-        required = [t for f, t in self.properties.items() if f in REQUIRED_FIELDS]
+        required = [
+            t
+            for f, t in self.properties.items()
+            if f in REQUIRED_FIELDS and not (f == "measure" and self.kind == "reference")
+        ]
         for templates in (self.id, *required):
             per_alt = [
                 {m.group(1) for m in TEMPLATE.finditer(t) if not m.group(1).startswith("@")} - have
@@ -132,6 +152,10 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         "flags",
         "properties",
         "identity",
+        "kind",
+        "details",
+        "attribution",
+        "licence",
     }
     if unknown:
         raise MappingError(source, f"unknown key(s): {', '.join(sorted(unknown))}")
@@ -160,10 +184,25 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         ):
             raise MappingError(source, f"flag {key!r} needs ja and en labels", field="flags")
         flags.append(Flag(str(key), labels["ja"], labels["en"]))
+    details = []
+    raw_details = doc.get("details") or {}
+    if not isinstance(raw_details, dict):
+        raise MappingError(source, "'details' must map field → {ja, en}", field="details")
+    for key, labels in raw_details.items():
+        if not isinstance(labels, dict) or not all(
+            isinstance(labels.get(k), str) for k in ("ja", "en")
+        ):
+            raise MappingError(source, f"detail {key!r} needs ja and en labels", field="details")
+        details.append(Flag(str(key), labels["ja"], labels["en"]))
     select = doc.get("select") or {}
     if not isinstance(select, dict):
         raise MappingError(source, "'select' must map field → value", field="select")
     name = doc.get("name") or "custom"
+    kind = str(doc.get("kind") or "plan")
+    if kind not in LAYER_KINDS:
+        raise MappingError(
+            source, f"kind {kind!r} must be one of {', '.join(LAYER_KINDS)}", field="kind"
+        )
     return Mapping(
         name=str(name),
         title_ja=str(doc.get("title_ja") or name),
@@ -178,6 +217,10 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         dissolve=bool(doc.get("dissolve", False)),
         flags=tuple(flags),
         yaml_text=text,
+        kind=kind,
+        details=tuple(details),
+        attribution=str(doc.get("attribution") or ""),
+        licence=str(doc.get("licence") or ""),
     )
 
 
@@ -358,4 +401,22 @@ def map_row(
         text = first_filled(templates, row, mapping, ctx)
         if text:
             props[name] = text
+    for lang in ("ja", "en"):
+        key = f"details_{lang}"
+        if mapping.details and key not in props:
+            lines = detail_lines(row, mapping.details, lang)
+            if lines:
+                props[key] = "\n".join(lines)
     return fid, props
+
+
+def detail_lines(
+    row: AbcMapping[str, str | None], details: tuple[Flag, ...], lang: str
+) -> list[str]:
+    """``label：value`` for every detail field with a value (a multi-line cell on one line)."""
+    out = []
+    for d in details:
+        value = " / ".join(p.strip() for p in (row.get(d.field) or "").splitlines() if p.strip())
+        if value:
+            out.append(f"{d.ja if lang == 'ja' else d.en}{'：' if lang == 'ja' else ': '}{value}")
+    return out

@@ -35,7 +35,7 @@ from ninohe_geo.io.limits import DEFAULT_LIMITS, Deadline, Limits
 from ninohe_geo.io.mapping import Mapping, RowContext, detect_mapping, map_row, selected
 from ninohe_geo.io.source import SourceTable
 from ninohe_geo.model.boundary import Boundary, find_boundary
-from ninohe_geo.model.catalog import features_frame
+from ninohe_geo.model.catalog import features_frame, reference_frame
 from ninohe_geo.model.checks import Problem, boundary_problems, check_feature
 from ninohe_geo.model.plan import Plan
 from ninohe_geo.model.repair import Repair, offer_repair
@@ -163,6 +163,8 @@ class ImportPlan:
                     "layer": self.layer,
                 }
             )
+        if self.mapping.kind == "reference":
+            return reference_frame(records)
         return features_frame(records, self.plan)
 
     def document(
@@ -204,6 +206,9 @@ class ImportPlan:
                 "title_en": self.mapping.title_en,
                 "description_ja": self.mapping.description_ja,
                 "description_en": self.mapping.description_en,
+                **({"kind": self.mapping.kind} if self.mapping.kind != "plan" else {}),
+                **({"source_ja": self.mapping.attribution} if self.mapping.attribution else {}),
+                **({"licence": self.mapping.licence} if self.mapping.licence else {}),
                 "import": info,
             },
             "features": features,
@@ -329,7 +334,7 @@ def prepare_import(
         }
         if not fid:
             raw.pop("id")
-        _, found = check_feature(raw, n, plan, file)
+        _, found = check_feature(raw, n, plan, file, chosen.kind)
         for p in found:
             if p.feature != label:
                 p = Problem(p.file, label, p.message, p.severity, p.field)
@@ -338,6 +343,7 @@ def prepare_import(
             # The validator's invalid-geometry message already describes this repair.
             cand.repair = offer_repair(geom)
         candidates.append(cand)
+    candidates = _drop_repeated_rows(candidates, file_problems, file)
     _boundary_checks(candidates, bnd, file)
     live = target.records()
     _duplicates(candidates, live, layer, file)
@@ -345,6 +351,34 @@ def prepare_import(
     if layer in target.layers():
         existing = sum(1 for r in live if r.layer == layer)
     return ImportPlan(source, chosen, layer, candidates, file_problems, bnd, plan, existing)
+
+
+def _drop_repeated_rows(
+    candidates: list[Candidate], file_problems: list[Problem], file: str
+) -> list[Candidate]:
+    """Rows that repeat an earlier row (every mapped field and the place the same; only the
+    id differs — a running number) are reported once and kept once: real lists have them
+    (the city's AED list has 天台の湯 twice, as NO 41 and 42)."""
+    first: dict[tuple[Any, ...], Candidate] = {}
+    kept: list[Candidate] = []
+    for c in candidates:
+        props = tuple(sorted((k, v) for k, v in c.properties.items() if k != "id"))
+        key = (props, c.geometry.wkb if c.geometry is not None else None)
+        earlier = first.get(key)
+        if earlier is None:
+            first[key] = c
+            kept.append(c)
+            continue
+        file_problems.append(
+            Problem(
+                file,
+                c.label,
+                f"row {c.index + 1} repeats row {earlier.index + 1} ({earlier.label}): the same "
+                "facility and place under another number, kept once",
+                "warning",
+            )
+        )
+    return kept
 
 
 def _boundary_checks(candidates: list[Candidate], bnd: Boundary, file: str) -> None:

@@ -63,6 +63,8 @@ def assets() -> tuple[Asset, ...]:
         # Large maps (above mapview.CANVAS_THRESHOLD): one canvas layer; after ninohe-map.js.
         Asset(own / "ninohe-fast.js", "ninohe/ninohe-fast.js", "js", "ninohe_fast"),
         Asset(own / "ninohe-map.css", "ninohe/ninohe-map.css", "css", "ninohe_map_css"),
+        # Reference layers and circles of uncertainty (maps.reference).
+        Asset(own / "ninohe-reference.js", "ninohe/ninohe-reference.js", "js", "ninohe_reference"),
         # Community meetings (tours, print labels, tile status): see ninohe_geo.maps.overlays.
         Asset(own / "ninohe-meeting.js", "ninohe/ninohe-meeting.js", "js", "ninohe_meeting"),
         Asset(own / "ninohe-meeting.css", "ninohe/ninohe-meeting.css", "css", "ninohe_meeting_css"),

@@ -29,8 +29,10 @@ from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
 from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
+from ninohe_geo.maps.reference import accuracy_element, reference_element
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
 
 #: City hall (FACTS.md: ja.wikipedia 二戸市), the default centre; zoom 11 shows the whole city.
@@ -242,12 +244,24 @@ def feature_group(
         data = payload_json(features, lang, detail)
         group.add_child(PlanFeatures(data, script_json(options), draw="addFastFeatures"))
         return group
+    circles = accuracy_element(features, plan)
+    if circles is not None:
+        group.add_child(circles)
     group.add_child(
         PlanFeatures(
             script_json(features_payload(features, lang, tolerance_deg)), script_json(options)
         )
     )
     return group
+
+
+def add_reference(m: folium.Map, catalog: Catalog, lang: Lang) -> folium.Map:
+    """Draw the catalogue's reference layers (outline, shelters, AEDs) on ``m``, each with
+    its own toggle; they do not follow the plan's filters (see :mod:`ninohe_geo.maps.reference`)."""
+    element = reference_element(catalog.reference, catalog.reference_layers(), lang)
+    if element is not None:
+        m.add_child(element)
+    return m
 
 
 def standalone_map(
@@ -257,8 +271,10 @@ def standalone_map(
     static_url: str,
     basemap_id: str = DEFAULT_BASEMAP,
     fit: bool = True,
+    catalog: Catalog | None = None,
 ) -> folium.Map:
-    """A complete map in one HTML page (published site, print, benchmarks)."""
+    """A complete map in one HTML page (published site, print, benchmarks); with
+    ``catalog``, its reference layers too."""
     m = base_map(
         plan,
         lang,
@@ -266,6 +282,8 @@ def standalone_map(
         static_url=static_url,
         bounds=data_bounds(features) if fit else None,
     )
+    if catalog is not None:
+        add_reference(m, catalog, lang)
     feature_group(features, plan, lang).add_to(m)
     return m
 

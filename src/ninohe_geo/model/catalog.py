@@ -22,7 +22,7 @@ import pandas as pd
 from ninohe_geo.errors import DataFileError
 from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
 from ninohe_geo.model.plan import Lang, Plan, load_plan
-from ninohe_geo.model.schema import ALL_FIELDS, LOOSE_ACCURACIES
+from ninohe_geo.model.schema import ALL_FIELDS, LAYER_KINDS, LOOSE_ACCURACIES
 from ninohe_geo.paths import layers_dir, plan_file
 
 #: A layer file larger than this is refused before it is read (the shipped ones are ~10 KB).
@@ -37,6 +37,8 @@ COLUMNS: tuple[str, ...] = (
     "featured",
     "loose",
 )
+#: Columns of :attr:`Catalog.reference`, besides ``geometry``.
+REFERENCE_COLUMNS: tuple[str, ...] = (*ALL_FIELDS, "layer", "loose")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ class LayerInfo:
     """The import mapping that made the layer (``layer.import.mapping``, written by
     ``ninohe-geo import``); '' for a layer made by hand. Tells which official dataset the layer
     holds (see :mod:`ninohe_geo.io.export_layouts`)."""
+    kind: str = "plan"
+    """``plan`` (the plan's projects) or ``reference`` (official context data — the outline,
+    shelters, AEDs — shown in its own legend group, with no invented measure)."""
+    source_ja: str = ""
+    """A reference layer's attribution (出典), shown on the map and in exports."""
+    licence: str = ""
+    """A reference layer's licence (e.g. CC BY 4.0)."""
 
     def title(self, lang: Lang) -> str:
         """Title in ``lang``."""
@@ -76,6 +85,20 @@ class Catalog:
     features: gpd.GeoDataFrame
     """One row per loaded feature (columns :data:`COLUMNS`), CRS EPSG:4326, index = feature id."""
     problems: tuple[Problem, ...] = field(default=())
+    reference: gpd.GeoDataFrame = field(default_factory=lambda: reference_frame([]))
+    """Features of the reference layers (columns :data:`REFERENCE_COLUMNS`): context, not plan
+    projects, so they are not in :attr:`features` (filters, counts, the plan tree)."""
+
+    def reference_feature(self, feature_id: str) -> pd.Series | None:
+        """The row of reference feature ``feature_id``, or None."""
+        if feature_id in self.reference.index:
+            row: pd.Series = self.reference.loc[feature_id]
+            return row
+        return None
+
+    def reference_layers(self) -> tuple[LayerInfo, ...]:
+        """The reference layers, in load order."""
+        return tuple(layer for layer in self.layers if layer.kind == "reference")
 
     def feature(self, feature_id: str) -> pd.Series | None:
         """The row of ``feature_id``, or None."""
@@ -106,6 +129,31 @@ def _read_json(path: Path) -> Any:
 
 def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
+
+
+def layer_kind(meta: dict[str, Any]) -> str:
+    """A layer's kind from its metadata (``layer.kind``): ``plan`` unless it says
+    ``reference``."""
+    kind = meta.get("kind")
+    return kind if isinstance(kind, str) and kind in LAYER_KINDS else "plan"
+
+
+def layer_info(meta: dict[str, Any], layer_id: str, file: str, count: int) -> LayerInfo:
+    """A :class:`LayerInfo` from a layer's metadata (the file's ``layer`` member, or a store's
+    layer record)."""
+    return LayerInfo(
+        id=layer_id,
+        title_ja=_text(meta.get("title_ja"), layer_id),
+        title_en=_text(meta.get("title_en"), layer_id),
+        description_ja=_text(meta.get("description_ja"), ""),
+        description_en=_text(meta.get("description_en"), ""),
+        file=file,
+        count=count,
+        mapping=import_mapping(meta),
+        kind=layer_kind(meta),
+        source_ja=_text(meta.get("source_ja"), ""),
+        licence=_text(meta.get("licence"), ""),
+    )
 
 
 def import_mapping(meta: dict[str, Any]) -> str:
@@ -149,8 +197,9 @@ def read_layer(
         return None, [], [Problem(name, None, "'features' must be a list", field="features")]
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    kind = layer_kind(meta)
     for index, raw in enumerate(features):
-        geom, found = check_feature(raw, index, plan, name)
+        geom, found = check_feature(raw, index, plan, name, kind)
         problems.extend(found)
         if geom is None or any(p.severity == "error" for p in found):
             continue
@@ -159,17 +208,27 @@ def read_layer(
         record["geometry"] = geom
         record["layer"] = layer_id
         records.append(record)
-    info = LayerInfo(
-        id=layer_id,
-        title_ja=_text(meta.get("title_ja"), layer_id),
-        title_en=_text(meta.get("title_en"), layer_id),
-        description_ja=_text(meta.get("description_ja"), ""),
-        description_en=_text(meta.get("description_en"), ""),
-        file=name,
-        count=len(records),
-        mapping=import_mapping(meta),
+    return layer_info(meta, layer_id, name, len(records)), records, problems
+
+
+def reference_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """The reference features table (columns :data:`REFERENCE_COLUMNS`, index = feature id)."""
+    rows = [{**rec, "loose": rec["accuracy"] in LOOSE_ACCURACIES} for rec in records]
+    frame = gpd.GeoDataFrame(
+        rows, columns=[*REFERENCE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326"
     )
-    return info, records, problems
+    frame.index = pd.Index(frame["id"], name="fid")
+    return frame
+
+
+def split_records(
+    records: list[dict[str, Any]], layers: list[LayerInfo] | tuple[LayerInfo, ...], plan: Plan
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """(plan features, reference features) from good records, by their layer's kind."""
+    reference = {layer.id for layer in layers if layer.kind == "reference"}
+    plan_recs = [r for r in records if r["layer"] not in reference]
+    ref_recs = [r for r in records if r["layer"] in reference]
+    return features_frame(plan_recs, plan), reference_frame(ref_recs)
 
 
 def features_frame(records: list[dict[str, Any]], plan: Plan) -> gpd.GeoDataFrame:
@@ -226,9 +285,11 @@ def load_catalog(root: Path) -> Catalog:
                 seen.add(r["id"])
                 unique.append(r)
         records = unique
+    features, reference = split_records(records, layers, plan)
     return Catalog(
         plan=plan,
         layers=tuple(layers),
-        features=features_frame(records, plan),
+        features=features,
         problems=tuple(problems),
+        reference=reference,
     )

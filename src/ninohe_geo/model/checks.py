@@ -115,9 +115,10 @@ def winding_problems(geom: BaseGeometry) -> list[str]:
 
 
 def check_feature(
-    raw: Any, index: int, plan: Plan, file: str
+    raw: Any, index: int, plan: Plan, file: str, kind: str = "plan"
 ) -> tuple[BaseGeometry | None, list[Problem]]:
-    """Check one GeoJSON feature against the schema and the plan.
+    """Check one GeoJSON feature against the schema and the plan (``kind``: its layer's,
+    ``plan`` or ``reference``: a reference feature needs no measure).
 
     Returns the parsed geometry (None when unusable) and the problems found.
     """
@@ -127,7 +128,9 @@ def check_feature(
     props = raw.get("properties")
     if not isinstance(props, dict):
         return None, [Problem(file, label, "properties must be an object", field="properties")]
-    problems = [Problem(file, label, msg, field=_field_of(msg)) for msg in property_problems(props)]
+    problems = [
+        Problem(file, label, msg, field=_field_of(msg)) for msg in property_problems(props, kind)
+    ]
     measure = props.get("measure")
     if isinstance(measure, str) and measure and not plan.has_measure(measure):
         problems.append(
@@ -169,7 +172,7 @@ def _field_of(message: str) -> str | None:
     Messages about a coded value start with the field's name (``status 'x' is not …``); the
     others quote it (``missing field 'source'``).
     """
-    for name in ("status", "accuracy", "updated", "id", "reading_ja"):
+    for name in ("status", "accuracy_m", "accuracy", "updated", "id", "reading_ja"):
         if message.startswith(name + " "):
             return name
     if "'" in message:

@@ -9,18 +9,23 @@ field      required meaning
 id         yes      stable ID, unique across all layers (lower-case slug)
 name_ja    yes      name in Japanese
 name_en    yes      name in English
-measure    yes      measure ID from ``geodata/plan.yaml`` (gives the pillar)
+measure    yes*     measure ID from ``geodata/plan.yaml`` (gives the pillar); *a feature of a
+                    reference layer (official context data: shelters, AEDs) has none, or names
+                    the measure it serves
 initiative no       main-initiative ID of that measure, where one applies
 status     yes      one of :data:`STATUSES`
 period     no       e.g. "2021–2025"; absent means unknown (未確認)
 summary_ja yes      one or two plain sentences
 summary_en yes      the same in English
 accuracy   yes      one of :data:`ACCURACIES`: how exact the location is
+accuracy_m no       how far (metres) the true place may be from the drawn one, at most
 accuracy_note no    why the location is only that exact, in Japanese and/or English
 source     yes      citation of the facts (publication, page, date)
 source_url no       a link to the source
 reading_ja no       the name's reading in hiragana, where a dictionary reads it wrong (search)
 updated    yes      ISO date the feature was last checked
+details_ja no       facts from the official dataset, one "label: value" per line (設置位置…)
+details_en no       the same in English
 ========== ======== =====================================================================
 """
 
@@ -85,10 +90,18 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "initiative",
     "period",
+    "accuracy_m",
     "accuracy_note",
     "source_url",
     "reading_ja",
+    "details_ja",
+    "details_en",
 )
+#: The two kinds of layer: the plan's projects, and official context data (reference) that is
+#: not a plan project and has no measure of its own (the outline, shelters, AEDs).
+LAYER_KINDS: tuple[str, ...] = ("plan", "reference")
+#: An ``accuracy_m`` as written: a positive number of metres (``30``, ``2500``, ``12.5``).
+METRES_PATTERN = re.compile(r"\d{1,6}(\.\d{1,2})?")
 ALL_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9\-_.]{0,79}")  # used with fullmatch
@@ -106,20 +119,33 @@ def choice(choices: tuple[Choice, ...], code: str) -> Choice:
     raise KeyError(code)
 
 
-def property_problems(props: dict[str, Any]) -> list[str]:
+def accuracy_metres(props: dict[str, Any]) -> float | None:
+    """The feature's ``accuracy_m`` as a number, or None when absent or not a number."""
+    value = props.get("accuracy_m")
+    if isinstance(value, str) and METRES_PATTERN.fullmatch(value.strip()):
+        return float(value)
+    return None
+
+
+def property_problems(props: dict[str, Any], kind: str = "plan") -> list[str]:
     """What is wrong with one feature's properties, as readable sentences (empty: nothing).
 
     Checks presence and type of fields and coded values; whether the measure exists in the plan
-    is checked by the validator, which has the plan.
+    is checked by the validator, which has the plan. ``kind`` is the layer's (see
+    :data:`LAYER_KINDS`): a reference feature needs no measure.
     """
     problems: list[str] = []
-    for name in REQUIRED_FIELDS:
+    required = (
+        REQUIRED_FIELDS if kind == "plan" else tuple(f for f in REQUIRED_FIELDS if f != "measure")
+    )
+    for name in required:
         value = props.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             problems.append(f"missing field {name!r}")
         elif not isinstance(value, str):
             problems.append(f"field {name!r} must be text, got {type(value).__name__}")
-    for name in OPTIONAL_FIELDS:
+    optional = OPTIONAL_FIELDS if kind == "plan" else (*OPTIONAL_FIELDS, "measure")
+    for name in optional:
         value = props.get(name)
         if value is not None and not isinstance(value, str):
             problems.append(f"field {name!r} must be text, got {type(value).__name__}")
@@ -141,6 +167,9 @@ def property_problems(props: dict[str, Any]) -> list[str]:
             dt.date.fromisoformat(updated)
         except ValueError:
             problems.append(f"updated {updated!r} is not an ISO date (YYYY-MM-DD)")
+    metres = props.get("accuracy_m")
+    if isinstance(metres, str) and metres and not METRES_PATTERN.fullmatch(metres.strip()):
+        problems.append(f"accuracy_m {metres!r} must be a number of metres (e.g. 30 or 2500)")
     reading = props.get("reading_ja")
     if isinstance(reading, str) and reading and not READING_PATTERN.fullmatch(reading):
         problems.append(f"reading_ja {reading!r} must be hiragana (e.g. くのへじょうあと)")

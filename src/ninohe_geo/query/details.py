@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ninohe_geo.i18n import t
+from ninohe_geo.i18n import distance_text, t
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Indicator, Lang
-from ninohe_geo.model.schema import ACCURACIES, STATUSES, choice
+from ninohe_geo.model.schema import ACCURACIES, STATUSES, accuracy_metres, choice
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Details:
     layer: str
     indicators: tuple[tuple[str, str], ...]
     """(indicator name, known value with its source, or 未確認)."""
+    error: str = ""
+    """How far the true place may be (位置の誤差 約 3 km), or '' when not stated."""
 
     def rows(self, lang: Lang) -> list[tuple[str, str]]:
         """(label, value) pairs in display order."""
@@ -57,6 +59,10 @@ class Details:
                 t("accuracy", lang),
                 self.accuracy + (f"（{self.accuracy_note}）" if self.accuracy_note else ""),
             ),
+        ]
+        if self.error:
+            rows.append((t("position_error", lang), self.error))
+        rows += [
             (t("source", lang), self.source),
             (t("updated", lang), self.updated),
         ]
@@ -110,4 +116,11 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         updated=row["updated"],
         layer=layer,
         indicators=tuple((i.name(lang), indicator_value(i, lang)) for i in pillar.indicators),
+        error=position_error(row, lang),
     )
+
+
+def position_error(row: pd.Series, lang: Lang) -> str:
+    """「約 3 km」 from the feature's ``accuracy_m``; '' when it states none."""
+    metres = accuracy_metres({"accuracy_m": row.get("accuracy_m")})
+    return distance_text(metres, lang) if metres is not None else ""

@@ -20,10 +20,10 @@ import yaml
 
 from ninohe_geo.model.catalog import (
     Catalog,
-    LayerInfo,
-    features_frame,
-    import_mapping,
+    layer_info,
+    layer_kind,
     load_catalog,
+    split_records,
 )
 from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
 from ninohe_geo.model.plan import Plan
@@ -45,7 +45,8 @@ def store_catalog(store: Store) -> Catalog:
     counts: dict[str, int] = {}
     for rec in store.records():
         file = f"{rec.layer} ({store.location})"
-        geom, found = check_feature(rec.feature, 0, plan, file)
+        kind = layer_kind(metas.get(rec.layer) or {})
+        geom, found = check_feature(rec.feature, 0, plan, file, kind)
         problems.extend(found)
         if geom is None or any(p.severity == "error" for p in found):
             continue
@@ -59,19 +60,9 @@ def store_catalog(store: Store) -> Catalog:
     layers = []
     for layer_id in sorted(set(metas) | set(counts)):
         meta = metas.get(layer_id) or {}
-        layers.append(
-            LayerInfo(
-                id=layer_id,
-                title_ja=str(meta.get("title_ja") or layer_id),
-                title_en=str(meta.get("title_en") or layer_id),
-                description_ja=str(meta.get("description_ja") or ""),
-                description_en=str(meta.get("description_en") or ""),
-                file=f"{layer_id}.geojson",
-                count=counts.get(layer_id, 0),
-                mapping=import_mapping(meta),
-            )
-        )
-    return Catalog(plan, tuple(layers), features_frame(records, plan), tuple(problems))
+        layers.append(layer_info(meta, layer_id, f"{layer_id}.geojson", counts.get(layer_id, 0)))
+    features, reference = split_records(records, layers, plan)
+    return Catalog(plan, tuple(layers), features, tuple(problems), reference)
 
 
 def is_folder(location: str | Path) -> bool:

@@ -221,6 +221,12 @@ def details_panel(details: Details | None, lang: Lang) -> None:
     )
 
 
+def clear_selection() -> None:
+    """Close the details (a button's callback): the map fills the page again."""
+    st.session_state["selected"] = None
+    st.query_params.pop("feature", None)
+
+
 def clicked_feature_id(result: dict[str, Any] | None) -> str | None:
     """The id of the feature the user clicked, from st_folium's return value."""
     if not result:

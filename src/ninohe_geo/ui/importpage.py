@@ -25,11 +25,16 @@ from streamlit_folium import st_folium
 from ninohe_geo.errors import NinoheGeoError
 from ninohe_geo.escape import markdown_text
 from ninohe_geo.i18n import t
+from ninohe_geo.io import formmap
 from ninohe_geo.io.formats import FORMATS
+from ninohe_geo.io.formmap import FormAnswers
 from ninohe_geo.io.mapping import parse_mapping
 from ninohe_geo.io.pipeline import ImportPlan, prepare_import, write_import
+from ninohe_geo.io.problemsummary import group_problems
 from ninohe_geo.maps import mapview
-from ninohe_geo.model.plan import Lang
+from ninohe_geo.maps.reference import reference_element
+from ninohe_geo.model.catalog import LayerInfo
+from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import session as webedit
 from ninohe_geo.ui.downloads import download_buttons
@@ -67,6 +72,11 @@ def report_table(prepared: ImportPlan, exclude: list[str], repair: bool, lang: L
     if not report.problems:
         st.caption(t("io_no_problems", lang))
         return
+    with st.expander(t("io_report_rows", lang), expanded=False):
+        _problem_rows(report, lang)
+
+
+def _problem_rows(report: Any, lang: Lang) -> None:
     rows = [
         {
             t("io_col_severity", lang): p.severity,
@@ -85,9 +95,11 @@ def _prepare(data: bytes, name: str, layer: str, crs: str, mapping_text: str | N
     """Prepare once per input (kept in the session: reruns from widgets do not re-read)."""
     digest = hashlib.sha256(data).hexdigest()
     key = (digest, layer, crs, mapping_text)
-    cached = st.session_state.get("io_prepared")
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    cache = st.session_state.get("io_prepared")
+    if not isinstance(cache, dict):
+        cache = {}
+    if key in cache:
+        return cache[key]
     mapping = parse_mapping(mapping_text, "mapping") if mapping_text else None
     with tempfile.TemporaryDirectory(prefix="ninohe-upload-") as tmp:
         path = save_upload(Path(tmp), name, data)
@@ -99,21 +111,31 @@ def _prepare(data: bytes, name: str, layer: str, crs: str, mapping_text: str | N
             display_name=name,
             store=webedit.app_store(),
         )
-    st.session_state["io_prepared"] = (key, prepared)
+    # The detected reading and the form's (a few entries: a form change re-reads only once).
+    cache = dict(list(cache.items())[-3:])
+    cache[key] = prepared
+    st.session_state["io_prepared"] = cache
     return prepared
 
 
-def _mapping_editor(lang: Lang) -> None:
-    """The editable mapping; an edit re-runs the import with it."""
-    edited = st.text_area(
+def _mapping_editor(lang: Lang, mapping_text: str) -> None:
+    """The mapping the form made, editable (for experts); an edit takes over from the form and
+    re-runs the import with it, until reset."""
+    if st.session_state.get("io_mapping_text") is None:
+        st.session_state["io_mapping_editor"] = mapping_text
+    st.text_area(
         t("io_mapping", lang),
         key="io_mapping_editor",
         height=260,
         help=t("io_mapping_help", lang),
+        on_change=_take_expert_edit,
     )
-    if edited != st.session_state.get("io_mapping_text"):
-        st.session_state["io_mapping_text"] = edited
-        st.rerun()
+
+
+def _take_expert_edit() -> None:
+    """The expert's edit of the mapping takes over from the form (a callback: it runs before
+    the next run reads it)."""
+    st.session_state["io_mapping_text"] = st.session_state.get("io_mapping_editor")
 
 
 def _css_string(text: str) -> str:
@@ -154,38 +176,209 @@ def import_page(lang: Lang) -> None:
     download_buttons(cat.features, lang, key="io-download", layers=cat.layers)
 
 
+def _column_select(label: str, columns: list[str], value: str, key: str, lang: Lang) -> str:
+    """A column drop-down with 「（なし）」 first; returns '' for none."""
+    options = ["", *columns]
+    index = options.index(value) if value in options else 0
+    chosen = st.selectbox(
+        label,
+        options,
+        index=index,
+        key=key,
+        format_func=lambda c: c or t("io_column_none", lang),
+    )
+    return str(chosen or "")
+
+
+def _measure_label(plan: Plan, measure_id: str, lang: Lang) -> str:
+    if not measure_id:
+        return t("io_measure_none", lang)
+    measure = plan.measure(measure_id)
+    pillar = plan.pillar_of(measure_id)
+    star = "★" if measure.featured else ""
+    return f"{star}{measure.name(lang)}（{pillar.short(lang)}）"
+
+
+def _form(detected: ImportPlan, name: str, lang: Lang) -> FormAnswers:
+    """The import form (no YAML): kind, titles, measure by name, columns, source."""
+    columns = list(detected.source.columns)
+    known = detected.mapping if detected.mapping.name not in ("generic", "ninohe") else None
+    guessed = formmap.guess(columns, known, name)
+    st.subheader(t("io_form", lang))
+    st.caption(t("io_form_help", lang))
+    kinds = ["plan", "reference"]
+    kind = st.radio(
+        t("io_kind", lang),
+        kinds,
+        index=kinds.index(guessed.kind),
+        key="io_f_kind",
+        format_func=lambda k: t(f"io_kind_{k}", lang),
+    )
+    col_a, col_b = st.columns(2)
+    title_ja = col_a.text_input(t("io_title_ja", lang), value=guessed.title_ja, key="io_f_tja")
+    title_en = col_b.text_input(t("io_title_en", lang), value=guessed.title_en, key="io_f_ten")
+    plan = detected.plan
+    measure = ""
+    if kind == "plan":
+        options = ["", *(m.id for m in plan.measures)]
+        measure = str(
+            st.selectbox(
+                t("io_measure", lang),
+                options,
+                index=options.index(guessed.measure) if guessed.measure in options else 0,
+                key="io_f_measure",
+                format_func=lambda m: _measure_label(plan, m, lang),
+            )
+            or ""
+        )
+    answers = FormAnswers(kind=kind, title_ja=title_ja, title_en=title_en, measure=measure)
+    if known is None:
+        col_c, col_d = st.columns(2)
+        with col_c:
+            name_col = _column_select(
+                t("io_name_column", lang), columns, guessed.name_column, "io_f_name", lang
+            )
+            name_en_col = _column_select(
+                t("io_name_en_column", lang), columns, guessed.name_en_column, "io_f_name_en", lang
+            )
+            id_col = _column_select(
+                t("io_id_column", lang), columns, guessed.id_column, "io_f_id", lang
+            )
+        with col_d:
+            summary_col = _column_select(
+                t("io_summary_column", lang), columns, guessed.summary_column, "io_f_sum", lang
+            )
+            address_col = _column_select(
+                t("io_address_column", lang), columns, guessed.address_column, "io_f_addr", lang
+            )
+        summary_text = ""
+        if not summary_col:
+            summary_text = st.text_input(
+                t("io_summary_text", lang), value=title_ja, key="io_f_sum_text"
+            )
+        partial = FormAnswers(name_column=name_col, name_en_column=name_en_col, id_column=id_col)
+        facts = st.multiselect(
+            t("io_facts", lang),
+            formmap.fact_candidates(columns, partial),
+            default=[c for c in guessed.fact_columns if c in columns],
+            key="io_f_facts",
+            placeholder=t("choose_options", lang),
+        )
+        source = st.text_input(t("io_source", lang), value=guessed.source, key="io_f_source")
+        source_url = st.text_input(t("io_source_url", lang), value="", key="io_f_source_url")
+        answers = FormAnswers(
+            kind=kind,
+            title_ja=title_ja,
+            title_en=title_en,
+            measure=measure,
+            name_column=name_col,
+            name_en_column=name_en_col,
+            summary_column=summary_col,
+            summary_ja=summary_text,
+            summary_en=summary_text,
+            address_column=address_col,
+            id_column=id_col,
+            source=source.strip(),
+            source_url=source_url.strip(),
+            fact_columns=tuple(facts),
+        )
+    return answers
+
+
+def _summary(prepared: ImportPlan, exclude: list[str], repair: bool, lang: Lang) -> None:
+    """The grouped, translated summary of the report, each with its fix."""
+    problems = list(prepared.report(exclude, repair).problems)
+    groups = group_problems(problems, len(prepared.candidates), lang)
+    if not groups:
+        return
+    st.markdown(f"**{t('io_summary', lang)}**")
+    for g in groups:
+        body = f"{markdown_text(g.text)}  \n{markdown_text(g.fix)}"
+        if g.severity == "error":
+            st.error(body)
+        else:
+            st.warning(body)
+
+
+def _preview_rows(prepared: ImportPlan, lang: Lang, count: int = 5) -> None:
+    """The first rows as they will be imported (name, summary, facts, source)."""
+    rows = []
+    for c in prepared.candidates[:count]:
+        p = c.properties
+        rows.append(
+            {
+                t("field_name_ja", lang): p.get("name_ja", ""),
+                t("field_summary_ja", lang): p.get("summary_ja", ""),
+                t("field_details_ja", lang): (p.get("details_ja") or "").replace("\n", " / "),
+                t("field_source", lang): p.get("source", ""),
+            }
+        )
+    if rows:
+        st.markdown(f"**{t('io_preview_rows', lang)}**")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+
 def _import_section(name: str, data: bytes, lang: Lang) -> None:
     marker = (name, len(data), hashlib.sha256(data).hexdigest())
     if st.session_state.get("io_file_seen") != marker:
         # A new file: forget the previous file's choices before their widgets are drawn.
-        for key in ("io_layer", "io_exclude", "io_repair", "io_replace", "io_mapping_text"):
+        for key in [k for k in st.session_state if str(k).startswith("io_f_")] + [
+            "io_layer",
+            "io_exclude",
+            "io_repair",
+            "io_replace",
+            "io_mapping_text",
+            "io_mapping_editor",
+            "io_source_ok",
+        ]:
             st.session_state.pop(key, None)
         st.session_state["io_file_seen"] = marker
     col_a, col_b = st.columns(2)
     layer = col_a.text_input(t("io_layer", lang), value=default_layer_name(name), key="io_layer")
     crs = col_b.text_input(t("io_crs", lang), value="", key="io_crs")
-    mapping_text = st.session_state.get("io_mapping_text")
+    expert_text = st.session_state.get("io_mapping_text")
     try:
+        detected = _prepare(data, name, layer.strip(), crs.strip(), None)
+    except NinoheGeoError as exc:
+        st.error(f"{t('io_read_error', lang)}: {markdown_text(str(exc))}")
+        return
+    known = detected.mapping.name not in ("generic", "ninohe")
+    if known:
+        st.success(t("io_known_dataset", lang, title=detected.mapping.title_ja))
+    else:
+        st.info(t("io_unknown_dataset", lang))
+    answers = _form(detected, name, lang)
+    try:
+        if expert_text:
+            mapping_text = expert_text
+        elif known:
+            mapping_text = formmap.apply_answers(detected.mapping, answers).yaml_text
+        else:
+            mapping_text = formmap.form_mapping(answers, layer.strip() or "imported").yaml_text
         prepared = _prepare(data, name, layer.strip(), crs.strip(), mapping_text)
     except NinoheGeoError as exc:
         st.error(f"{t('io_read_error', lang)}: {markdown_text(str(exc))}")
-        if mapping_text is not None:
-            # The edited mapping may be what is wrong: keep it editable, and offer a reset.
-            _mapping_editor(lang)
+        with st.expander(t("io_expert", lang), expanded=expert_text is not None):
+            _mapping_editor(lang, mapping_text=expert_text or "")
             if st.button(t("io_mapping_reset", lang), key="io_mapping_reset"):
                 st.session_state.pop("io_mapping_text", None)
+                st.session_state.pop("io_mapping_editor", None)
                 st.rerun()
         return
-    if mapping_text is None:
-        st.session_state["io_mapping_text"] = prepared.mapping.yaml_text
-        st.session_state["io_mapping_editor"] = prepared.mapping.yaml_text
     st.markdown(
         f"**{t('io_detected', lang)}**: {markdown_text(prepared.summary())}",
     )
     if prepared.source.notes:
         with st.expander(t("io_notes", lang)):
             st.markdown("\n".join(f"- {markdown_text(n)}" for n in prepared.source.notes))
-    _mapping_editor(lang)
+    with st.expander(t("io_expert", lang), expanded=expert_text is not None):
+        _mapping_editor(lang, mapping_text=prepared.mapping.yaml_text)
+        if expert_text is not None and st.button(
+            t("io_mapping_reset", lang), key="io_mapping_reset"
+        ):
+            st.session_state.pop("io_mapping_text", None)
+            st.session_state.pop("io_mapping_editor", None)
+            st.rerun()
     labels_with_errors = [c.label for c in prepared.candidates if c.errors(False)]
     exclude = st.multiselect(
         t("io_exclude", lang),
@@ -198,10 +391,23 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
     if any(c.repair for c in prepared.candidates):
         repair = st.checkbox(t("io_repair", lang), key="io_repair")
     st.subheader(t("io_report", lang))
+    _summary(prepared, exclude, repair, lang)
     report_table(prepared, exclude, repair, lang)
     preview = prepared.preview(exclude, repair)
     st.subheader(t("io_preview", lang))
-    if not preview.empty:
+    _preview_rows(prepared, lang)
+    if prepared.mapping.kind == "reference" and not preview.empty:
+        m = mapview.base_map(prepared.plan, lang, bounds=mapview.data_bounds(preview))
+        info = LayerInfo(
+            prepared.layer, prepared.mapping.title_ja, prepared.mapping.title_en, "", "", "", 0
+        )
+        element = reference_element(preview, [info], lang)
+        if element is not None:
+            m.add_child(element)
+        st_folium(
+            m, key="io-preview-ref-map", returned_objects=[], height=420, use_container_width=True
+        )
+    elif not preview.empty:
         st_folium(
             mapview.base_map(prepared.plan, lang, bounds=mapview.data_bounds(preview)),
             key="io-preview-map",
@@ -216,6 +422,17 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
             t("io_replace", lang, layer=prepared.layer, count=prepared.existing_features),
             key="io_replace",
         )
+    first_source = next(
+        (c.properties.get("source", "") for c in prepared.candidates if c.properties.get("source")),
+        "",
+    )
+    source_ok = st.checkbox(
+        t("io_source_confirm", lang, source=first_source or "—"),
+        key="io_source_ok",
+        disabled=not first_source,
+    )
+    if not source_ok:
+        st.caption(t("io_source_confirm_needed", lang))
     if not webedit.identity().can_edit:
         st.info(t("io_sign_in", lang))
     who = webedit.sign_in_panel(lang)  # who is signed in (with sign-out), or the sign-in form
@@ -223,6 +440,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         bool(prepared.blocking(exclude, repair))
         or (prepared.existing_features is not None and not replace)
         or not who.can_edit
+        or not source_ok
     )
     if st.button(t("io_accept", lang), type="primary", disabled=blocked, key="io_accept"):
         try:

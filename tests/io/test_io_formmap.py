@@ -1,0 +1,123 @@
+"""The import form as data (ninohe_geo.io.formmap) and the grouped summary
+(ninohe_geo.io.problemsummary): a city employee's answers become a mapping, the real AED list is
+read as the dataset it is (reference data, no invented measure), and problems are said once, in
+Japanese, with the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from importer_support import IMPORT_DATA, test_boundary
+from repo_paths import REFERENCE_DIR
+
+from ninohe_geo.io import formmap
+from ninohe_geo.io.mapping import detect_mapping
+from ninohe_geo.io.pipeline import prepare_import, write_import
+from ninohe_geo.io.problemsummary import group_problems
+from ninohe_geo.model.catalog import load_catalog
+
+AED = REFERENCE_DIR / "ninohe_aed_032131.csv"
+
+
+def _aed() -> Path:
+    if not AED.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{AED} missing: the shared reference folder sits beside the checkout")
+        pytest.skip(f"{AED} missing")
+    return AED
+
+
+def test_an_unknown_list_with_no_measure_is_summarised_once_in_japanese(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    root = make_data_dir()
+    source = IMPORT_DATA / "public_facilities_new.csv"
+    columns = list(prepare_import(source, "x", store=root, boundary=test_boundary()).source.columns)
+    answers = formmap.guess(columns, None, source.name)
+    assert answers.name_column == "名称" and answers.kind == "plan" and answers.measure == ""
+    prepared = prepare_import(
+        source,
+        "facilities",
+        mapping=formmap.form_mapping(answers, "facilities"),
+        store=root,
+        boundary=test_boundary(),
+    )
+    groups = group_problems(prepared.report().problems, len(prepared.candidates), "ja")
+    assert [g.text for g in groups if g.severity == "error"] == [
+        "2件すべてで「施策項目」が未設定です"
+    ]
+    assert "施策項目" in groups[0].fix and "参考データ" in groups[0].fix
+    english = group_problems(prepared.report().problems, len(prepared.candidates), "en")
+    assert english[0].text == "All 2 features: “Measure” is not set"
+
+
+def test_picking_the_measure_in_the_form_makes_the_import_pass(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    root = make_data_dir()
+    source = IMPORT_DATA / "public_facilities_new.csv"
+    columns = list(prepare_import(source, "x", store=root, boundary=test_boundary()).source.columns)
+    guessed = formmap.guess(columns, None, source.name)
+    answers = formmap.FormAnswers(
+        **{**guessed.__dict__, "measure": "P3-08", "source": "二戸市 公共施設一覧"}
+    )
+    mapping = formmap.form_mapping(answers, "facilities")
+    # The YAML the form made is shown for experts, and says what the form said.
+    assert "measure: P3-08" in mapping.yaml_text
+    prepared = prepare_import(
+        source, "facilities", mapping=mapping, store=root, boundary=test_boundary()
+    )
+    assert not prepared.blocking()
+    props = prepared.candidates[0].properties
+    assert props["measure"] == "P3-08" and props["source"] == "二戸市 公共施設一覧"
+    # The English name from the file's 名称_英字 column; without one, the Japanese name as it
+    # is, never a "(romaji)" guess.
+    assert (props["name_ja"], props["name_en"]) == ("二戸市役所", "Ninohe City Hall")
+    no_english = formmap.FormAnswers(**{**answers.__dict__, "name_en_column": ""})
+    prepared = prepare_import(
+        source,
+        "facilities",
+        mapping=formmap.form_mapping(no_english, "facilities"),
+        store=root,
+        boundary=test_boundary(),
+    )
+    assert prepared.candidates[0].properties["name_en"] == "二戸市役所"
+
+
+def test_the_real_aed_list_is_read_as_aed_reference_data(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    root = make_data_dir()
+    prepared = prepare_import(_aed(), "aed", store=root, boundary=test_boundary())
+    assert prepared.mapping.name == "da-aed" and prepared.mapping.kind == "reference"
+    assert detect_mapping(list(prepared.source.columns), "csv").name == "da-aed"
+    # 45 rows, one repeated (天台の湯 as NO 41 and 42): reported, kept once.
+    assert len(prepared.source) == 45 and len(prepared.candidates) == 44
+    warnings = [p for p in prepared.report().problems if "repeats row" in p.message]
+    assert len(warnings) == 1 and "da-aed-032131-41" in warnings[0].message
+    assert not prepared.blocking()
+    hall = next(c for c in prepared.candidates if c.properties["name_ja"] == "二戸市役所")
+    assert "measure" not in hall.properties
+    assert "設置位置：更新中 / ４階生涯学習課内" in hall.properties["details_ja"]
+    assert "利用可能曜日：月火水木金" in hall.properties["details_ja"]
+    assert "小児対応：無 / 有" in hall.properties["details_ja"]
+    assert hall.properties["source"] == "二戸市 AED設置箇所一覧（オープンデータ）"
+    assert "公共施設" not in json.dumps(hall.properties, ensure_ascii=False)
+
+    write_import(prepared, store=root)
+    doc = json.loads((root / "layers" / "aed.geojson").read_text(encoding="utf-8"))
+    assert doc["layer"]["kind"] == "reference" and doc["layer"]["licence"] == "CC BY 4.0"
+    catalog = load_catalog(root)
+    assert len(catalog.reference) == 44
+    assert not catalog.reference["layer"].ne("aed").any()
+    assert "aed" not in set(catalog.features["layer"])  # not a plan project: not counted as one
+    assert [layer.id for layer in catalog.reference_layers()] == ["aed"]
+
+
+def test_the_form_keeps_a_known_dataset_and_changes_only_what_it_asks(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    root = make_data_dir()
+    detected = prepare_import(_aed(), "aed", store=root, boundary=test_boundary())
+    answers = formmap.guess(list(detected.source.columns), detected.mapping, "aed.csv")
+    assert answers.kind == "reference" and answers.title_ja == "AED設置箇所（オープンデータ）"
+    assert "設置位置" in answers.fact_columns
+    renamed = formmap.FormAnswers(**{**answers.__dict__, "title_ja": "AED（市の公開データ）"})
+    mapping = formmap.apply_answers(detected.mapping, renamed)
+    assert mapping.title_ja == "AED（市の公開データ）" and mapping.kind == "reference"
+    assert mapping.details == detected.mapping.details
