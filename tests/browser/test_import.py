@@ -78,7 +78,11 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
         "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'",
         use_inner_text=True,
     )
-    # The mapping is shown, editable.
+    # A known dataset: said so; the form needs nothing; the YAML is there for experts, folded.
+    page.get_by_text(
+        "既知のデータ形式として読み込みました：指定緊急避難場所（国土地理院データ）"
+    ).wait_for()
+    page.get_by_text("上級者向け：対応づけ（YAML）を直接編集する").click()
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
     # The textarea's value is set by the frontend after the element appears: wait for it.
     expect(editor).to_have_value(re.compile(r"name: gsi-emergency"))
@@ -95,6 +99,7 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     assert not layer_file.exists()
     accept = page.get_by_role("button", name="取り込む")
     expect(accept).to_be_disabled()
+    _confirm_source(page)
     page.get_by_label("アカウント名").fill("sato")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
@@ -159,29 +164,103 @@ def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
     assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
 
 
-def test_the_planner_edits_the_mapping_and_the_report_follows(
+def _confirm_source(page: Any) -> None:
+    """Tick 「出典を確認しました：…」 (nothing is written before the source is confirmed)."""
+    box = page.get_by_text("出典を確認しました：")
+    box.wait_for()
+    box.click()
+    expect(page.get_by_role("checkbox", name=re.compile("出典を確認しました"))).to_be_checked()
+
+
+def test_a_list_with_no_measure_is_finished_in_the_form_without_yaml(
     page: Any, import_app: AppServer
 ) -> None:
+    """Issue #12: 公共施設一覧 names no measure. The page says so once, in Japanese, with the fix;
+    picking the measure by its name in the form's list makes the import pass — no YAML."""
     page.goto(f"{import_app.url}/import")
     page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
     page.locator("input[type='file']").set_input_files(
         str(REPO / "tests" / "data" / "import" / "public_facilities_new.csv")
     )
-    # 公共施設一覧 has no default measure: both facilities are blocked until one is chosen.
     page.get_by_text(
         "FAILED: public_facilities_new.csv: 2 feature(s) checked, 2 error(s)"
     ).wait_for()
-    expect(page.locator("[data-testid='stTable']")).to_contain_text(
-        "missing field 'measure'", use_inner_text=True
-    )
-    editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
-    expect(editor).to_have_value(re.compile(r'measure: ""'))
-    text = editor.input_value()
-    editor.fill(text.replace('measure: ""', "measure: P3-08"))
-    editor.press("Control+Enter")
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    expect(main).to_contain_text("2件すべてで「施策項目」が未設定です", use_inner_text=True)
+    expect(main).to_contain_text("下のフォームの「施策項目」で", use_inner_text=True)
+    # Grouped: the message is said once, not once per feature, outside the folded list.
+    assert main.inner_text().count("施策項目」が未設定") == 1
+    picker = page.get_by_role("combobox", name="施策項目")
+    picker.click()
+    picker.press_sequentially("地域")  # the list filters as one types (30 measures)
+    page.get_by_role("option", name=re.compile(r"^地域（")).click()
     page.get_by_text("OK: public_facilities_new.csv: 2 feature(s) checked, 0 error(s)").wait_for()
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
     frame.wait_for_function("() => document.querySelectorAll('[data-feature-id]').length === 2")
+
+
+def test_a_city_employee_imports_the_city_aed_list_through_the_form(
+    page: Any, import_app: AppServer
+) -> None:
+    """Issues #12/#13: the city's real AED list (45 rows, one repeated) is read as AED data — a
+    reference layer with no invented measure, its place in the building, hours and child pads
+    kept — imported through the form with no YAML, and shown on the map in its own group."""
+    source = _reference_file("ninohe_aed_032131.csv")
+    page.goto(f"{import_app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(str(source))
+    page.get_by_text(
+        "既知のデータ形式として読み込みました：AED設置箇所（オープンデータ）"
+    ).wait_for()
+    page.get_by_text(
+        "OK: ninohe_aed_032131.csv: 44 feature(s) checked, 0 error(s), 1 warning(s)"
+    ).wait_for()
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    expect(main).to_contain_text("前の行と同じ内容（番号だけ違う）", use_inner_text=True)
+    expect(page.get_by_role("radio", name=re.compile("参考データ"))).to_be_checked()
+    expect(main).not_to_contain_text("公共施設", use_inner_text=True)
+    expect(main).to_contain_text("設置位置：更新中 / ４階生涯学習課内", use_inner_text=True)
+    # Nothing is written before the source is confirmed and an editor signs in.
+    layer_file = import_app.data_dir / "layers" / "ninohe-aed-032131.geojson"
+    _confirm_source(page)
+    page.get_by_label("アカウント名").fill("sato")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="サインイン").click()
+    page.get_by_text("sato（editor）としてサインイン中").wait_for()
+    assert not layer_file.exists()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some("
+        "b => b.innerText.trim() === '取り込む' && !b.disabled)"
+    )
+    page.get_by_role("button", name="取り込む").click()
+    page.get_by_text("レイヤ「ninohe-aed-032131」に 44 件を取り込みました").wait_for()
+    doc = json.loads(layer_file.read_text(encoding="utf-8"))
+    assert doc["layer"]["kind"] == "reference" and len(doc["features"]) == 44
+    assert not any("measure" in f["properties"] for f in doc["features"])
+
+    # The map: the plan's count is unchanged (AEDs are not projects); the AEDs in their own
+    # toggled group; a click on one shows its facts and source.
+    from ninohe_geo.model.catalog import load_catalog
+
+    catalog = load_catalog(import_app.data_dir)
+    plan_count = len(catalog.features)
+    assert len(catalog.reference) == 44 and "ninohe-aed-032131" not in set(
+        catalog.features["layer"]
+    )
+    page.goto(import_app.url)
+    page.get_by_text(f"表示中 {plan_count} / {plan_count} 件").wait_for(timeout=60_000)
+    frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+    frame.wait_for_function(
+        "() => document.querySelectorAll('[data-ref-id]').length === 44", timeout=30_000
+    )
+    expect(frame.locator(".ninohe-ref-control")).to_contain_text(
+        "AED設置箇所（オープンデータ）（44）"
+    )
+    frame.locator("[data-ref-id='da-aed-032131-1']").dispatch_event("click")
+    popup = frame.locator(".ninohe-ref-popup")
+    expect(popup).to_contain_text("二戸市役所")
+    expect(popup).to_contain_text("設置位置：更新中 / ４階生涯学習課内")
+    expect(popup).to_contain_text("出典：")
 
 
 def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
@@ -206,6 +285,7 @@ def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
         page.get_by_text(
             "OK: gsi_emergency_mini.geojson: 2 feature(s) checked, 0 error(s)"
         ).wait_for()
+        _confirm_source(page)
         page.get_by_label("アカウント名").fill("sato")
         page.get_by_label("パスワード").fill(PASSWORD)
         page.get_by_role("button", name="サインイン").click()

@@ -75,8 +75,9 @@ def test_both_generations_map_to_the_same_fields(
     assert fid == expected_id
     if expected_name_en:
         assert props["name_en"] == expected_name_en
-    else:  # the old generation has no English name: a labelled romanisation
-        assert props["name_en"].endswith("(romaji)")
+    else:  # the old generation has no English name: the Japanese name as it is, no guess
+        assert props["name_en"] == props["name_ja"]
+        assert "romaji" not in props["name_en"]
     assert props["accuracy"] == "facility"
     assert props["updated"] == "2026-11-27"
 

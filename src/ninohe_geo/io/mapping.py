@@ -11,6 +11,8 @@ A mapping (see ``mappings/*.yaml`` for the shipped ones, one per known source)::
     select: {N03_007: "03213"}          # keep only rows whose field has this value
     dissolve: false                     # merge all kept rows into one feature
     kind: plan                          # plan (projects) or reference (official context data)
+    drop_repeated_rows: false           # a row equal to an earlier one but for its running
+                                        # number (NO/ID) is reported and kept once
     attribution: "出典：…"               # a reference layer's 出典, shown on the map
     licence: CC BY 4.0                  # its licence
     id: "gsi-e-{共通ID}"                # template(s); lower-cased and made a slug
@@ -21,12 +23,12 @@ A mapping (see ``mappings/*.yaml`` for the shipped ones, one per known source)::
     identity: false                     # true: every schema field from the same-named field
     properties:                         # schema field → template or list of templates
       name_ja: "{施設・場所名}"
-      name_en: ["{名称_英字}", "{施設・場所名|romaji} (romaji)"]   # first non-empty wins
+      name_en: ["{名称_英字}", "{施設・場所名}"]   # first non-empty wins
       measure: P3-07                    # a constant is a template without fields
 
 Templates: ``{FIELD}`` a source field (missing or empty → ''); ``{FIELD|romaji}`` a Hepburn
 romanisation by pykakasi — for a Japanese-only source's English name, always labelled
-"(romaji)" in the shipped mappings because readings of place names may be wrong;
+"(romaji)" where used, because readings of place names may be wrong (the shipped mappings keep the Japanese name instead);
 ``{FIELD|slug}``; ``{@flags_ja}``/``{@flags_en}`` the flags set to 1/○/true; ``{@today}`` the
 import date; ``{@file}`` the source file name; ``{@row}`` the row number. A property whose
 templates are all empty is left out (and a required one is then reported as missing).
@@ -83,6 +85,8 @@ class Mapping:
     details: tuple[Flag, ...] = ()
     """Source fields kept as ``label：value`` lines in ``details_ja``/``details_en`` (empty
     values left out; a multi-line cell joined with " / ")."""
+    drop_repeated_rows: bool = False
+    """Whether a row that repeats an earlier one (all but its id the same) is kept once."""
     kind: str = "plan"
     """The kind of layer it makes (:data:`~ninohe_geo.model.schema.LAYER_KINDS`)."""
     attribution: str = ""
@@ -153,6 +157,7 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         "properties",
         "identity",
         "kind",
+        "drop_repeated_rows",
         "details",
         "attribution",
         "licence",
@@ -218,6 +223,7 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         flags=tuple(flags),
         yaml_text=text,
         kind=kind,
+        drop_repeated_rows=bool(doc.get("drop_repeated_rows", False)),
         details=tuple(details),
         attribution=str(doc.get("attribution") or ""),
         licence=str(doc.get("licence") or ""),

@@ -343,7 +343,8 @@ def prepare_import(
             # The validator's invalid-geometry message already describes this repair.
             cand.repair = offer_repair(geom)
         candidates.append(cand)
-    candidates = _drop_repeated_rows(candidates, file_problems, file)
+    if chosen.drop_repeated_rows:
+        candidates = _drop_repeated_rows(candidates, file_problems, file)
     _boundary_checks(candidates, bnd, file)
     live = target.records()
     _duplicates(candidates, live, layer, file)

@@ -88,19 +88,21 @@
     return overlays;
   }
 
-  function addAccuracy(map, data, opts) {
+  /* parent: the map, or the plan's feature group (the circles then follow the features when
+   * streamlit-folium swaps the group); drawn in Leaflet's overlay pane (z 400), under the plan's
+   * own panes (410+), never interactive. */
+  function addAccuracy(parent, data, opts) {
     opts = opts || {};
-    var accPane = pane(map, "ninohe-accuracy", 407, false);
-    var group = L.layerGroup();
+    var onMap = parent instanceof L.Map;
+    var accPane = onMap ? pane(parent, "ninohe-accuracy", 407, false) : "overlayPane";
     (data.circles || []).forEach(function (c) {
       L.circle([c.lat, c.lon], {
         pane: accPane, radius: c.metres, color: c.color || "#555555", weight: 1.5,
         dashArray: "5 5", fillColor: c.color || "#555555", fillOpacity: 0.08, interactive: false,
         className: "ninohe-accuracy-circle"
-      }).addTo(group);
+      }).addTo(parent);
     });
-    group.addTo(map);
-    return group;
+    return parent;
   }
 
   window.ninoheReference = { addReference: addReference, addAccuracy: addAccuracy };

@@ -315,7 +315,7 @@ def _preview_rows(prepared: ImportPlan, lang: Lang, count: int = 5) -> None:
         )
     if rows:
         st.markdown(f"**{t('io_preview_rows', lang)}**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.table(pd.DataFrame(rows).set_index(t("field_name_ja", lang)))
 
 
 def _import_section(name: str, data: bytes, lang: Lang) -> None:
