@@ -28,7 +28,8 @@ A mapping (see ``mappings/*.yaml`` for the shipped ones, one per known source)::
 
 Templates: ``{FIELD}`` a source field (missing or empty → ''); ``{FIELD|romaji}`` a Hepburn
 romanisation by pykakasi — for a Japanese-only source's English name, always labelled
-"(romaji)" where used, because readings of place names may be wrong (the shipped mappings keep the Japanese name instead);
+"(romaji)" where used, because readings of place names may be wrong (the shipped mappings
+keep the Japanese name instead);
 ``{FIELD|slug}``; ``{@flags_ja}``/``{@flags_en}`` the flags set to 1/○/true; ``{@today}`` the
 import date; ``{@file}`` the source file name; ``{@row}`` the row number. A property whose
 templates are all empty is left out (and a required one is then reported as missing).
