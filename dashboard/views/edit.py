@@ -13,9 +13,10 @@ from ninohe_geo.ui import editpage
 from ninohe_geo.ui import session as webedit
 
 lang = web.current_lang()
-web.sync_url(lang)
+outcome = str(st.query_params.get("signin", ""))  # what the sign-in route redirected with
+web.sync_url(lang)  # …then dropped from the URL, so a reload does not repeat it
 st.title(t("ed_title", lang))
-who = webedit.sign_in_panel(lang)
+who = webedit.sign_in_panel(lang, outcome, persistent=True)
 if who.user and not who.can_edit:
     st.warning(t("ed_viewer", lang))
 if who.can_edit:

@@ -63,3 +63,67 @@ def test_drawn_geometry_is_cleaned_and_checked() -> None:
     assert last_drawing({"all_drawings": [point]}) == drawn_geometry(point)
     assert last_drawing({"all_drawings": []}) is None
     assert last_drawing(None) is None
+
+
+@pytest.mark.parametrize("geometry", [None, {"type": "Point", "coordinates": [141.3, 40.27]}])
+def test_the_toolbar_speaks_japanese_in_the_japanese_ui(geometry: dict | None) -> None:
+    """Issue #12: ``L.drawLocal`` is set before the control is built (it reads its titles then);
+    the English UI keeps Leaflet.draw's own texts."""
+
+    m = folium.Map(tiles=None)
+    draw, editable = draw_control(geometry, lang="ja")
+    if editable is not None:
+        editable.add_to(m)
+    draw.add_to(m)
+    html = m.get_root().render()
+    local = html.index("(L.drawLocal, ")
+    assert local < html.index("new L.Control.Draw(")
+    for text in ("点を置く", "線を描く", "位置・形を編集", '"text":"保存"'):
+        assert text in html[local:]
+    # st_folium builds its page from each element's script macro alone: the texts are in it.
+    script = str(draw._template.module.script(draw))
+    assert script.index("(L.drawLocal, ") < script.index("new L.Control.Draw(")
+    english = folium.Map(tiles=None)
+    draw_control(geometry, lang="en")[0].add_to(english)
+    assert "L.drawLocal" not in english.get_root().render()
+
+
+def test_the_japanese_texts_cover_every_text_leaflet_draw_has() -> None:
+    """Every key of Leaflet.draw's ``L.drawLocal`` (1.0.4) has a Japanese text, and no text is
+    HTML (Leaflet.draw puts some into ``innerHTML``)."""
+    import re
+
+    from ninohe_geo.maps.drawtools import DRAW_TEXTS_JA
+
+    source = next(a for a in draw_assets() if a.target.endswith("leaflet.draw.js")).source
+    src = source.with_name("leaflet.draw-src.js").read_text(encoding="utf-8")
+    block = src[src.index("L.drawLocal = {") : src.index("};", src.index("L.drawLocal = {"))]
+    block = re.sub(r"//[^\n]*", "", block)  # the commented-out `format` section
+
+    def leaves(tree: dict, prefix: str = "") -> set[str]:  # type: ignore[type-arg]
+        out: set[str] = set()
+        for k, v in tree.items():
+            out |= leaves(v, f"{prefix}{k}.") if isinstance(v, dict) else {f"{prefix}{k}"}
+        return out
+
+    ours = leaves(DRAW_TEXTS_JA)
+    # Leaflet.draw's leaves: the `key: 'text'` lines, with their nesting from the braces.
+    path: list[str] = []
+    theirs: set[str] = set()
+    for line in block.splitlines()[1:]:
+        line = line.strip()
+        if opened := re.match(r"(\w+): \{$", line):
+            path.append(opened.group(1))
+        elif leaf := re.match(r"(\w+): '", line):
+            theirs.add(".".join([*path, leaf.group(1)]))
+        elif line.startswith("}"):
+            path.pop()
+    assert theirs and ours == theirs
+    assert not any("<" in str(v) for v in _values(DRAW_TEXTS_JA))
+
+
+def _values(tree: dict) -> list[object]:  # type: ignore[type-arg]
+    out: list[object] = []
+    for v in tree.values():
+        out.extend(_values(v) if isinstance(v, dict) else [v])
+    return out

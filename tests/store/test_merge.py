@@ -16,7 +16,7 @@ from store_support import (  # noqa: F401 - fixtures
 )
 
 from ninohe_geo.store import ConflictError, Store
-from ninohe_geo.store.base import merge_features, resolve_conflict, version_of
+from ninohe_geo.store.base import conflict_fields, merge_features, resolve_conflict, version_of
 
 
 def _castle(store: Store) -> dict:  # type: ignore[type-arg]
@@ -80,6 +80,65 @@ def test_only_the_field_both_changed_is_asked_and_either_choice_keeps_the_rest(
     store.save(ALICE, "sample", keep_mine, err.current_version)
     assert _castle(store)["properties"]["name_en"] == "Alice"
     assert _castle(store)["properties"]["status"] == "done"
+
+
+def test_each_clashing_field_takes_the_side_chosen_for_it(store: Store) -> None:
+    """Per-field choice (issue #12): both changed the name, the summary and the location; Alice
+    keeps her name and her location, Bob's summary; every unshared change lands as well."""
+    start = _castle(store)
+    theirs = edited(start, name_en="Bob", summary_en="Bob's summary", status="done")
+    theirs["geometry"] = {"type": "Point", "coordinates": [141.31, 40.28]}
+    store.save(BOB, "sample", theirs, version_of(start))
+    mine = edited(start, name_en="Alice", summary_en="Alice's summary", period="R5")
+    mine["geometry"] = {"type": "Point", "coordinates": [141.29, 40.26]}
+    with pytest.raises(ConflictError) as info:
+        store.save(ALICE, "sample", mine, version_of(start))
+    err = info.value
+    assert set(conflict_fields(err)) == {"name_en", "summary_en", "geometry"}
+    chosen = resolve_conflict(err, frozenset({"name_en", "geometry"}))
+    assert chosen is not None
+    store.save(ALICE, "sample", chosen, err.current_version)
+    now = _castle(store)
+    assert now["properties"]["name_en"] == "Alice"
+    assert now["properties"]["summary_en"] == "Bob's summary"
+    assert now["geometry"] == mine["geometry"]
+    assert now["properties"]["status"] == "done"  # Bob's alone
+    assert now["properties"]["period"] == "R5"  # Alice's alone
+    assert [c.user for c in store.history("feature:castle")] == ["bob", "alice"]
+
+
+def test_a_field_one_side_removed_can_be_chosen_either_way(store: Store) -> None:
+    start = _castle(store)
+    base = edited(start, period="R3")
+    store.save(BOB, "sample", base, version_of(start))
+    props = {k: v for k, v in base["properties"].items() if k != "period"}
+    store.save(BOB, "sample", {**base, "properties": props}, version_of(base))  # removed
+    with pytest.raises(ConflictError) as info:
+        store.save(ALICE, "sample", edited(base, period="R4"), version_of(base))
+    err = info.value
+    assert conflict_fields(err) == ("period",)
+    gone = resolve_conflict(err, frozenset())
+    kept = resolve_conflict(err, frozenset({"period"}))
+    assert gone is not None and "period" not in gone["properties"]
+    assert kept is not None and kept["properties"]["period"] == "R4"
+
+
+def test_an_undo_that_met_a_newer_version_is_chosen_field_by_field(store: Store) -> None:
+    """Without a merge (an undo meets a later change) every differing field is asked."""
+    start = _castle(store)
+    alice = edited(start, name_en="Alice", summary_en="Alice's summary")
+    store.save(ALICE, "sample", alice, version_of(start))
+    store.save(BOB, "sample", edited(alice, name_en="Bob"), version_of(alice))
+    with pytest.raises(ConflictError) as info:
+        store.undo_last(ALICE)
+    err = info.value
+    assert set(conflict_fields(err)) == {"name_en", "summary_en"}
+    chosen = resolve_conflict(err, frozenset({"summary_en"}))  # undo my summary, keep Bob's name
+    assert chosen is not None
+    store.save(ALICE, "sample", chosen, err.current_version)
+    now = _castle(store)
+    assert now["properties"]["name_en"] == "Bob"
+    assert now["properties"]["summary_en"] == start["properties"]["summary_en"]
 
 
 def test_a_feature_deleted_meanwhile_is_still_a_conflict(store: Store) -> None:

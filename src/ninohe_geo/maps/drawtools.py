@@ -11,6 +11,10 @@ two Django versions along.) The files are copied by :mod:`ninohe_geo.maps.assets
 Geometry from the browser is untrusted: :func:`drawn_geometry` accepts only the GeoJSON types a
 plan feature may have, rounds coordinates to 7 decimals (RFC 7946 practice; ≈ 1 cm) and leaves
 validity checks to :func:`ninohe_geo.model.checks.check_feature`, like any import.
+
+Leaflet.draw speaks English only; in the Japanese UI its toolbar titles, buttons and drawing hints
+come from :data:`DRAW_TEXTS_JA`, written into ``L.drawLocal`` just before the control is made
+(it reads them when it builds the toolbar).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from jinja2 import Template
 from ninohe_geo.escape import script_json
 from ninohe_geo.maps.assets import DRAW_TARGET, STREAMLIT_STATIC_URL
 from ninohe_geo.model.checks import GEOMETRY_TYPES
+from ninohe_geo.model.plan import Lang
 
 #: Decimal places kept from drawn coordinates.
 DECIMALS = 7
@@ -47,27 +52,128 @@ class DefaultIconPath(MacroElement):
         self.path = script_json(f"{static_url}/vendor/leaflet/images/")
 
 
-class LocalDraw(Draw):
-    """folium's Draw plugin with Leaflet.draw from the app's static folder, never a CDN."""
+#: Leaflet.draw's texts in Japanese (the same tree as its ``L.drawLocal``; plain text only).
+DRAW_TEXTS_JA: dict[str, Any] = {
+    "draw": {
+        "toolbar": {
+            "actions": {"title": "描くのをやめる", "text": "やめる"},
+            "finish": {"title": "描き終える", "text": "完了"},
+            "undo": {"title": "最後に打った点を消す", "text": "最後の点を消す"},
+            "buttons": {
+                "polyline": "線を描く",
+                "polygon": "多角形（面）を描く",
+                "rectangle": "四角形を描く",
+                "circle": "円を描く",
+                "marker": "点を置く",
+                "circlemarker": "丸い点を置く",
+            },
+        },
+        "handlers": {
+            "circle": {"tooltip": {"start": "押したまま動かして円を描きます。"}, "radius": "半径"},
+            "circlemarker": {"tooltip": {"start": "地図を押して点を置きます。"}},
+            "marker": {"tooltip": {"start": "地図を押して点を置きます。"}},
+            "polygon": {
+                "tooltip": {
+                    "start": "押して多角形を描き始めます。",
+                    "cont": "押して頂点を足します。",
+                    "end": "最初の点を押すと閉じます。",
+                }
+            },
+            "polyline": {
+                "error": "線どうしを交差させることはできません。",
+                "tooltip": {
+                    "start": "押して線を描き始めます。",
+                    "cont": "押して点を足します。",
+                    "end": "最後の点をもう一度押すと終わります。",
+                },
+            },
+            "rectangle": {"tooltip": {"start": "押したまま動かして四角形を描きます。"}},
+            "simpleshape": {"tooltip": {"end": "指（ボタン）を離すと描き終わります。"}},
+        },
+    },
+    "edit": {
+        "toolbar": {
+            "actions": {
+                "save": {"title": "変更を確定する", "text": "保存"},
+                "cancel": {"title": "編集をやめ、変更を元に戻す", "text": "やめる"},
+                "clearAll": {"title": "すべて消す", "text": "すべて消す"},
+            },
+            "buttons": {
+                "edit": "位置・形を編集",
+                "editDisabled": "編集できる地物がありません",
+                "remove": "消す",
+                "removeDisabled": "消せる地物がありません",
+            },
+        },
+        "handlers": {
+            "edit": {
+                "tooltip": {
+                    "text": "点や頂点を動かして位置・形を変えます。",
+                    "subtext": "「やめる」で変更を元に戻します。",
+                }
+            },
+            "remove": {"tooltip": {"text": "消す地物を押してください。"}},
+        },
+    },
+}
 
-    def __init__(self, static_url: str = STREAMLIT_STATIC_URL, **kwargs: Any) -> None:
+#: Leaflet.draw's texts per UI language; English is its own default (None: leave it).
+DRAW_TEXTS: dict[Lang, dict[str, Any] | None] = {"ja": DRAW_TEXTS_JA, "en": None}
+
+#: Merges our texts into ``L.drawLocal`` (keeps any key we do not name).
+_DRAW_LOCAL_JS = (
+    "(function (target, texts) {"
+    " function merge(t, s) { Object.keys(s).forEach(function (k) {"
+    " if (s[k] && typeof s[k] === 'object') { t[k] = t[k] || {}; merge(t[k], s[k]); }"
+    " else { t[k] = s[k]; } }); }"
+    " merge(target, texts); })(L.drawLocal, %s);"
+)
+
+
+class LocalDraw(Draw):
+    """folium's Draw plugin with Leaflet.draw from the app's static folder, never a CDN, its
+    texts in the UI's language (``texts``: a tree like :data:`DRAW_TEXTS_JA`).
+
+    The texts are part of the control's own script (before ``new L.Control.Draw``), not a
+    separate element: st_folium builds the page from each element's ``script`` macro, so only
+    that is sure to run, and in this order."""
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}{{ this.draw_html(this, kwargs) }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.texts_js }}"
+        "{{ this.draw_script(this, kwargs) }}{% endmacro %}"
+    )
+
+    def __init__(
+        self,
+        static_url: str = STREAMLIT_STATIC_URL,
+        texts: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
         self.default_js = [("leaflet_draw_js", f"{static_url}/{DRAW_TARGET}/leaflet.draw.js")]
         self.default_css = [("leaflet_draw_css", f"{static_url}/{DRAW_TARGET}/leaflet.draw.css")]
+        self.texts_js = _DRAW_LOCAL_JS % script_json(texts) if texts else ""
+        self.draw_html = Draw._template.module.html
+        self.draw_script = Draw._template.module.script
 
 
 def draw_control(
-    geometry: dict[str, Any] | None = None, static_url: str = STREAMLIT_STATIC_URL
+    geometry: dict[str, Any] | None = None,
+    static_url: str = STREAMLIT_STATIC_URL,
+    lang: Lang = "ja",
 ) -> tuple[LocalDraw, folium.GeoJson | None]:
     """A Draw control: for a new feature (``geometry`` None: draw a point, line or polygon) or
     to move/reshape an existing geometry (it is put in the editable group; drawing is off).
 
     Returns the control and, when editing, the editable layer (add both to the map). Only the
-    geometry reaches the page — no property strings.
+    geometry reaches the page — no property strings. The toolbar speaks ``lang``.
     """
+    texts = DRAW_TEXTS.get(lang)
     if geometry is None:
         draw = LocalDraw(
             static_url=static_url,
+            texts=texts,
             position="topleft",
             show_geometry_on_click=False,
             draw_options={
@@ -88,6 +194,7 @@ def draw_control(
     )
     draw = LocalDraw(
         static_url=static_url,
+        texts=texts,
         position="topleft",
         show_geometry_on_click=False,
         feature_group=editable,

@@ -14,6 +14,12 @@ Two ways to sign in, one result (a :class:`~ninohe_geo.store.Identity`):
   managed by admins: from the command line (``ninohe-geo users add NAME --role editor``;
   whoever has the machine's shell is its admin) or by a signed-in admin in the app, both
   through :class:`AccountStore`, which checks the role.
+
+Signed-in sessions (:mod:`ninohe_geo.store.sessions`) are signed with a per-installation key kept
+in the same file (``session_key``, made on the first sign-in, under the lock, atomically, ``0600``:
+as protected as the hashes and, like them, never committed nor copied by ``ninohe-geo init``).
+Each account has a session generation (``sessions``): :meth:`AccountStore.end_sessions` (sign-out)
+and :meth:`AccountStore.set_password` raise it, which revokes every session issued before.
 """
 
 from __future__ import annotations
@@ -42,6 +48,13 @@ from ninohe_geo.store.base import (
     now_iso,
 )
 from ninohe_geo.store.file import os_errors
+from ninohe_geo.store.sessions import (
+    SESSION_SECONDS,
+    SessionClaim,
+    new_key,
+    read_session,
+    sign_session,
+)
 
 USERS_ENV = "NINOHE_GEO_USERS"
 USERS_FILE = "users.json"
@@ -84,20 +97,28 @@ class AccountStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or users_path()
 
-    def _read(self) -> dict[str, dict[str, Any]]:
+    def _document(self) -> dict[str, Any]:
+        """The whole account file (``users`` and the session key); empty when there is none."""
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return {}
+            return {"users": {}}
         except (OSError, ValueError) as exc:
             raise AccountError(f"{self.path} cannot be read as an account file: {exc}") from exc
-        users = raw.get("users") if isinstance(raw, dict) else None
-        return {k: v for k, v in users.items() if isinstance(v, dict)} if users else {}
+        if not isinstance(raw, dict):
+            return {"users": {}}
+        users = raw.get("users")
+        raw["users"] = {k: v for k, v in users.items() if isinstance(v, dict)} if users else {}
+        return raw
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        users: dict[str, dict[str, Any]] = self._document()["users"]
+        return users
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
-        """Read-modify-write under an exclusive lock (blocking, released however the body
-        ends); written atomically on success."""
+    def _locked_document(self) -> Iterator[dict[str, Any]]:
+        """Read-modify-write of the whole file under an exclusive lock (blocking, released
+        however the body ends); written atomically, ``0600``, on success."""
         if is_packaged_data(self.path.parent):
             from ninohe_geo.store.registry import READ_ONLY_SHIPPED
 
@@ -107,14 +128,20 @@ class AccountStore:
         with os_errors(self.path, "changing accounts"):
             lock.acquire()
         try:
-            users = self._read()
-            yield users
-            data = json.dumps({"users": users}, ensure_ascii=False, indent=2, sort_keys=True)
+            doc = self._document()
+            yield doc
+            data = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
             with os_errors(self.path, "changing accounts"):
                 write_atomic(self.path, (data + "\n").encode("utf-8"))
                 os.chmod(self.path, 0o600)
         finally:
             lock.release()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[dict[str, dict[str, Any]]]:
+        """The accounts, changed under the lock (:meth:`_locked_document`)."""
+        with self._locked_document() as doc:
+            yield doc["users"]
 
     def accounts(self) -> list[Account]:
         """Every account, by name."""
@@ -158,6 +185,8 @@ class AccountStore:
             if name not in users:
                 raise AccountError(f"no account {name!r}")
             users[name]["hash"] = _HASHER.hash(password)
+            # A new password ends every session signed in with the old one.
+            users[name]["sessions"] = _generation(users[name]) + 1
 
     def remove(self, actor: Identity, name: str) -> None:
         """Delete an account (admins only; its past changes keep its name in the history)."""
@@ -178,6 +207,52 @@ class AccountStore:
             return None
         role = entry.get("role")
         return Identity(name, role if role in ROLES else "viewer")
+
+    # ---- signed sessions (the cookie of :mod:`ninohe_geo.ui.auth`)
+    def open_session(self, name: str, now: float) -> str:
+        """A signed session token for ``name`` (call only after :meth:`verify` said yes),
+        valid :data:`~ninohe_geo.store.sessions.SESSION_SECONDS` from ``now``. The signing key
+        is made on the first sign-in of the installation."""
+        doc = self._document()
+        key = doc.get("session_key")
+        if not isinstance(key, str) or not key:
+            with self._locked_document() as locked:
+                if not isinstance(locked.get("session_key"), str) or not locked["session_key"]:
+                    locked["session_key"] = new_key()
+                doc = dict(locked)
+            key = doc["session_key"]
+        entry = doc["users"].get(name)
+        if entry is None:
+            raise AccountError(f"no account {name!r}")
+        claim = SessionClaim(name, int(now) + SESSION_SECONDS, _generation(entry))
+        return sign_session(str(key), claim)
+
+    def session_identity(self, token: str, now: float) -> Identity | None:
+        """Who a session token signs in, checked at ``now``: None when it is forged, expired,
+        revoked (signed out, password changed) or its account is gone. The role is read from
+        the file now, never from the token."""
+        doc = self._document()
+        key = doc.get("session_key")
+        claim = read_session(key, token, now) if isinstance(key, str) else None
+        if claim is None:
+            return None
+        entry = doc["users"].get(claim.account)
+        if entry is None or _generation(entry) != claim.generation:
+            return None
+        role = entry.get("role")
+        return Identity(claim.account, role if role in ROLES else "viewer")
+
+    def end_sessions(self, name: str) -> None:
+        """Sign ``name`` out everywhere: every session token issued so far stops working. (The
+        sign-out route calls it only with the name of a session it has just verified.)"""
+        with self._locked() as users:
+            if name in users:
+                users[name]["sessions"] = _generation(users[name]) + 1
+
+
+def _generation(entry: dict[str, Any]) -> int:
+    value = entry.get("sessions", 0)
+    return value if type(value) is int else 0
 
 
 def _require_admin(actor: Identity, what: str) -> None:

@@ -74,7 +74,7 @@ class ConflictError(StoreError):
     stored feature differs from the caller's. After a three-way merge (:meth:`Store.save`),
     ``clashes`` names the fields *both* editors changed, ``diff`` lists only those, and
     ``merged`` is the stored feature with every other change of the caller already applied:
-    the page asks about the clashing fields alone (:meth:`resolved`).
+    the page asks about the clashing fields alone, one choice each (:func:`resolve_conflict`).
     """
 
     def __init__(
@@ -102,16 +102,34 @@ class ConflictError(StoreError):
         )
 
 
+def conflict_fields(exc: ConflictError) -> tuple[str, ...]:
+    """The fields to ask the editor about, one choice each: those both editors changed (after a
+    three-way merge), else — no merge was possible (an undo or a restore that met a newer
+    version) — every field where the stored feature and the caller's differ."""
+    if exc.clashes:
+        return exc.clashes
+    if exc.current is None or exc.wanted is None:
+        return ()
+    return tuple(d[0] for d in exc.diff)
+
+
 def resolve_conflict(exc: ConflictError, keep_mine: frozenset[str]) -> dict[str, Any] | None:
-    """The feature to save after a conflict: the merge of everything that did not clash, with
-    the caller's value for the clashing fields in ``keep_mine`` and the stored value for the
-    others. None when there is no merge (the caller's whole feature stands against the stored
-    one)."""
-    if exc.merged is None or exc.wanted is None:
-        return None
-    out = {**exc.merged, "properties": dict(exc.merged.get("properties") or {})}
+    """The feature to save after a conflict, chosen field by field: the merge of everything that
+    did not clash, with the caller's value for each field of :func:`conflict_fields` named in
+    ``keep_mine`` and the stored value for the others (``geometry`` is one field). With no merge
+    (an undo or a restore met a newer version) the stored feature is the starting point. None
+    when there is nothing to choose between (the feature was created or deleted meanwhile)."""
     mine = exc.wanted
-    for name in exc.clashes:
+    if mine is None:
+        return None
+    if exc.merged is not None:
+        start = exc.merged
+    elif exc.current is not None:
+        start = exc.current.feature
+    else:
+        return None
+    out = {**start, "properties": dict(start.get("properties") or {})}
+    for name in conflict_fields(exc):
         if name not in keep_mine:
             continue
         if name == "geometry":
@@ -578,8 +596,11 @@ class Store(ABC):
         require_editor(actor, f"import into layer {layer!r}")
         self._require_writable()
         plan = self.plan()
+        from ninohe_geo.model.catalog import layer_kind
+
+        kind = layer_kind(meta or self.layers().get(layer) or {})
         for feature in features:
-            self.check(layer, feature, plan)
+            self.check(layer, feature, plan, kind)
         steps = [BatchStep(str(f["properties"]["id"]), f, note) for f in features]
         changes = self._write_batch(
             actor, layer, steps, (removed_note or note) if replace else None, meta, "import"
@@ -596,8 +617,15 @@ class Store(ABC):
             **counts,
         )
 
-    def check(self, layer: str, feature: dict[str, Any], plan: Plan | None = None) -> None:
-        """Validate a feature with the same checks as the loader and imports.
+    def check(
+        self,
+        layer: str,
+        feature: dict[str, Any],
+        plan: Plan | None = None,
+        kind: str | None = None,
+    ) -> None:
+        """Validate a feature with the same checks as the loader and imports (``kind``: the
+        layer's, ``plan`` or ``reference``; default: read from the layer's metadata).
 
         ``plan``: the plan to check against (default: this store's; a batch passes it once).
 
@@ -610,7 +638,11 @@ class Store(ABC):
         problems = []
         if not LAYER_PATTERN.match(layer):
             problems.append(f"layer {layer!r} must be a lower-case slug (a-z, 0-9, -, _)")
-        _, found = check_feature(feature, 0, plan or self.plan(), f"{layer}.geojson")
+        if kind is None:
+            from ninohe_geo.model.catalog import layer_kind
+
+            kind = layer_kind(self.layers().get(layer) or {})
+        _, found = check_feature(feature, 0, plan or self.plan(), f"{layer}.geojson", kind)
         problems += [
             f"{p.field}: {p.message}" if p.field else p.message
             for p in found

@@ -32,16 +32,21 @@ from ninohe_geo.store import (
     StoreError,
 )
 from ninohe_geo.store.accounts import AccountStore
-from ninohe_geo.store.base import ROLES, resolve_conflict
+from ninohe_geo.store.base import ROLES, resolve_conflict, version_of
 from ninohe_geo.ui.forms import (
     ACTION_LABELS,
     FORM_FIELDS,
     INDICATOR_YEARS,
     checked_date,
-    conflict_rows,
+    conflict_choices,
     feature_from_form,
+    field_label,
     form_values,
+    geometry_kind,
     history_rows,
+    jst,
+    problem_text,
+    role_label,
     suggest_id,
 )
 
@@ -75,7 +80,7 @@ def show_error(exc: StoreError, lang: Lang) -> None:
     """A store error as the page shows it (all data escaped)."""
     if isinstance(exc, InvalidFeature):
         st.error(t("ed_invalid", lang))
-        st.markdown("\n".join(f"- {md(p)}" for p in exc.problems))
+        st.markdown("\n".join(f"- {md(problem_text(p, lang))}" for p in exc.problems))
     else:
         st.error(f"{t('ed_store_error', lang)} {md(str(exc))}")
 
@@ -90,7 +95,7 @@ def _edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None, key: st
     m = mapview.base_map(cat.plan, lang, bounds=bounds)
     DefaultIconPath().add_to(m)  # before any marker (the drawn or edited point)
     mapview.feature_group(cat.features, cat.plan, lang).add_to(m)
-    draw, editable = draw_control(geometry)
+    draw, editable = draw_control(geometry, lang=lang)
     if editable is not None:
         editable.add_to(m)
     draw.add_to(m)
@@ -131,7 +136,7 @@ def _feature_form(
         else:
             layer = st.selectbox(t("ed_layer", lang), layers, key=f"{key}-layer")
         for name in FORM_FIELDS:
-            label = t(f"field_{name}", lang) + ("" if name in OPTIONAL_FIELDS else " *")
+            label = field_label(name, lang) + ("" if name in OPTIONAL_FIELDS else " *")
             current = values.get(name, "")
             wkey = f"{key}-{name}"
             if name == "status":
@@ -170,7 +175,7 @@ def _feature_form(
                 out[name] = st.text_area(label, value=current, key=wkey, height=80)
             elif name == "id" and values.get("id") and fixed_layer:
                 out[name] = values["id"]
-                st.caption(f"id: {md(values['id'])}")
+                st.caption(f"{t('field_id', lang)}: {md(values['id'])}")
             else:
                 out[name] = st.text_input(label, value=current, key=wkey)
         status_date = st.date_input(
@@ -208,52 +213,90 @@ def _save(
 
 
 def conflict_panel(store: Store, who: Identity, lang: Lang) -> None:
-    """When a save met a newer version: both sides, field by field, and the editor's choice."""
+    """When a save met a newer version: for each field both editors changed, the stored value
+    and the editor's, and a choice per field; every other change (theirs and mine) is merged
+    already and saved with the choice."""
     parked = st.session_state.get("ed-conflict")
     if not parked:
         return
     layer, feature, note, exc = parked
     if exc.base_version is None and exc.current is not None:  # a new feature's id is taken
         st.error(t("ed_conflict_exists", lang, id=md(exc.feature_id)))
-        if st.button(t("ed_conflict_theirs", lang), key="ed-conflict-theirs"):
+        if st.button(t("ed_conflict_back", lang), key="ed-conflict-theirs"):
             st.session_state.pop("ed-conflict", None)
             st.rerun()
         return
+    if feature is None:  # a delete (or an undo of a creation) met a change
+        _delete_conflict(store, who, note, exc, lang)
+        return
+    if exc.current is None:  # deleted meanwhile: bring it back with my version, or leave it
+        st.warning(t("ed_conflict_gone", lang))
+        left, right = st.columns(2)
+        if left.button(t("ed_conflict_recreate", lang), key="ed-conflict-mine"):
+            if _save(store, who, layer, feature, None, note, lang):
+                _bump("ed-edit-n")
+                st.rerun()
+        if right.button(t("ed_conflict_keep", lang), key="ed-conflict-theirs"):
+            st.session_state.pop("ed-conflict", None)
+            _bump("ed-edit-n")
+            st.rerun()
+        return
     st.warning(t("ed_conflict", lang))
-    rows = conflict_rows(exc)
+    choices = conflict_choices(exc, lang)
     st.table(
         pd.DataFrame(
-            [[r["field"], r["stored"], r["yours"]] for r in rows],
+            [[c.label, c.stored, c.yours] for c in choices],
             columns=[t("ed_field", lang), t("ed_stored", lang), t("ed_yours", lang)],
         )
     )
+    keep_mine: set[str] = set()
+    for c in choices:
+        options = {
+            "mine": t("ed_choose_mine", lang, value=md(c.yours)),
+            "theirs": t("ed_choose_theirs", lang, value=md(c.stored)),
+        }
+        picked = st.radio(
+            c.label,
+            list(options),
+            format_func=options.__getitem__,
+            horizontal=True,
+            key=f"ed-conflict-choice-{c.field}",
+        )
+        if picked == "mine":
+            keep_mine.add(c.field)
     left, right = st.columns(2)
-    if left.button(t("ed_conflict_mine", lang), key="ed-conflict-mine"):
-        if feature is None:  # a delete that met a newer version: delete that version
-            try:
-                store.delete(who, exc.feature_id, exc.current_version or "", note)
-            except StoreError as err:
-                show_error(err, lang)
-                return
-            st.session_state.pop("ed-conflict", None)
-            flash(t("ed_deleted", lang))
-            _bump("ed-edit-n")
-            st.rerun()
-        else:
-            # Only the fields both changed were asked about: keep my value there, and every
-            # other change (mine and theirs) as the store merged it.
-            mine = resolve_conflict(exc, frozenset(exc.clashes)) or feature
-            if _save(store, who, layer, mine, exc.current_version, note, lang):
-                _bump("ed-edit-n")
-                st.rerun()
-    if right.button(t("ed_conflict_theirs", lang), key="ed-conflict-theirs"):
+    if left.button(t("ed_conflict_apply", lang), key="ed-conflict-apply", type="primary"):
+        chosen = resolve_conflict(exc, frozenset(keep_mine))
+        if chosen is None or version_of(chosen) == exc.current_version:
+            st.session_state.pop("ed-conflict", None)  # nothing of mine is left to save
+        elif not _save(store, who, layer, chosen, exc.current_version, note, lang):
+            return
+        _bump("ed-edit-n")
+        st.rerun()
+    if right.button(t("ed_conflict_cancel", lang), key="ed-conflict-cancel"):
         st.session_state.pop("ed-conflict", None)
-        theirs = resolve_conflict(exc, frozenset())
-        current = exc.current.feature if exc.current else None
-        # Their value on the clashing fields; my other changes are still saved.
-        if theirs is not None and current is not None and theirs != current:
-            if not _save(store, who, layer, theirs, exc.current_version, note, lang):
-                return
+        _bump("ed-edit-n")
+        st.rerun()
+
+
+def _delete_conflict(
+    store: Store, who: Identity, note: str, exc: ConflictError, lang: Lang
+) -> None:
+    """A deletion that met a newer version: delete that version too, or keep it."""
+    st.warning(t("ed_conflict_delete", lang))
+    left, right = st.columns(2)
+    if left.button(t("ed_conflict_delete_anyway", lang), key="ed-conflict-mine"):
+        try:
+            store.delete(who, exc.feature_id, exc.current_version or "", note)
+        except StoreError as err:
+            show_error(err, lang)
+            return
+        st.session_state.pop("ed-conflict", None)
+        flash(t("ed_deleted", lang))
+        _bump("ed-edit-n")
+        st.rerun()
+    if right.button(t("ed_conflict_keep", lang), key="ed-conflict-theirs"):
+        st.session_state.pop("ed-conflict", None)
         _bump("ed-edit-n")
         st.rerun()
 
@@ -299,7 +342,7 @@ def new_feature_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -
     geometry = last_drawing(result)
     if geometry is None:
         return
-    st.success(t("ed_drawn", lang, kind=geometry["type"]))
+    st.success(t("ed_drawn", lang, kind=geometry_kind(geometry["type"], lang)))
     layers = sorted(store.layers()) or ["projects"]
     taken = [r.id for r in store.records(include_deleted=True)]
     values = form_values(None)
@@ -381,7 +424,7 @@ def history_section(
         cols[0].markdown(
             f"**#{row.seq}** {md(row.at)} — {md(row.user)} — {md(row.action)}"
             + (f"  \n{md(row.note)}" if row.note else "")
-            + "".join(f"  \n{md(v)}" for v in row.values),
+            + "".join(f"  \n{md(v)}" for v in row.shown),
         )
         if row.restorable and cols[1].button(
             t("ed_restore", lang, seq=row.seq), key=f"ed-restore-{row.seq}"
@@ -451,8 +494,11 @@ def indicator_form(store: Store, plan: Plan, who: Identity, lang: Lang) -> None:
             st.success(t("ed_saved", lang, name=md(indicators[str(ind)])))
     values = store.indicator_values()
     if values:
+        frame = pd.DataFrame([v.as_dict() for v in values])
         st.dataframe(
-            pd.DataFrame([v.as_dict() for v in values]), hide_index=True, use_container_width=True
+            frame.rename(columns={c: t(f"ind_col_{c}", lang) for c in frame.columns}),
+            hide_index=True,
+            use_container_width=True,
         )
 
 
@@ -461,7 +507,9 @@ def accounts_section(who: Identity, lang: Lang) -> None:
     accounts = AccountStore()
     with st.form("ed-account"):
         name = st.text_input(t("ed_user", lang))
-        role = st.selectbox(t("ed_role", lang), ROLES, index=1)
+        role = st.selectbox(
+            t("ed_role", lang), ROLES, index=1, format_func=lambda r: role_label(r, lang)
+        )
         password = st.text_input(t("ed_password", lang), type="password")
         submitted = st.form_submit_button(t("ed_add_account", lang))
     if submitted:
@@ -473,8 +521,8 @@ def accounts_section(who: Identity, lang: Lang) -> None:
             st.success(t("ed_account_added", lang, name=md(name)))
     st.table(
         pd.DataFrame(
-            [(a.name, a.role, a.created) for a in accounts.accounts()],
-            columns=[t("ed_user", lang), t("ed_role", lang), "created"],
+            [(a.name, role_label(a.role, lang), jst(a.created)) for a in accounts.accounts()],
+            columns=[t("ed_user", lang), t("ed_role", lang), t("ed_created", lang)],
         )
     )
 

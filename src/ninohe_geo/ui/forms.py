@@ -13,9 +13,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ninohe_geo.i18n import STRINGS, t
 from ninohe_geo.model.plan import Lang
-from ninohe_geo.model.schema import ALL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS
-from ninohe_geo.store.base import Change, ConflictError, IndicatorValue, make_feature
+from ninohe_geo.model.schema import (
+    ACCURACIES,
+    ALL_FIELDS,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    STATUSES,
+)
+from ninohe_geo.store.base import (
+    Change,
+    ConflictError,
+    IndicatorValue,
+    conflict_fields,
+    make_feature,
+)
 
 #: The form's fields, in the order shown (the schema's, minus ``updated`` set from the date).
 FORM_FIELDS: tuple[str, ...] = tuple(f for f in ALL_FIELDS if f != "updated")
@@ -32,6 +45,81 @@ ACTION_LABELS: dict[str, dict[Lang, str]] = {
     "undo": {"ja": "取り消し", "en": "undone"},
     "import": {"ja": "取り込み", "en": "imported"},
 }
+
+
+def field_label(name: str, lang: Lang) -> str:
+    """A feature field as the page names it (``name_en`` → 名称（英語）, ``geometry`` → 位置・形);
+    a field the schema does not know keeps its key."""
+    key = f"field_{name}"
+    return t(key, lang) if key in STRINGS else name
+
+
+_CODE_LABELS = {"status": STATUSES, "accuracy": ACCURACIES}
+
+
+def value_text(name: str, value: Any, lang: Lang) -> str:
+    """A field's value as the page shows it: a status or accuracy code as its label (``done`` →
+    完了), a geometry as its kind (点・線・面), anything else as short text."""
+    for choice in _CODE_LABELS.get(name, ()):
+        if choice.code == value:
+            return choice.label(lang)
+    if isinstance(value, dict) and "type" in value:
+        return geometry_kind(str(value.get("type")), lang)
+    return _short(value)
+
+
+#: The checks' problems (English, from :mod:`ninohe_geo.model.checks`) that the edit form can
+#: meet, as the page says them: (pattern on the message, locale key). The pattern's named groups
+#: fill the text; the field's name comes from the ``field: message`` the store writes.
+_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^missing field ", "ed_problem_missing"),
+        (r"^field '.*' must be text", "ed_problem_text"),
+        (r"^id .* must be a lower-case slug", "ed_problem_id"),
+        (r"^feature id and properties\.id differ", "ed_problem_id"),
+        (r"^unknown measure ", "ed_problem_measure"),
+        (r"^unknown initiative ", "ed_problem_initiative"),
+        (r"^initiative .* belongs to measure ", "ed_problem_initiative_measure"),
+        (r"^reading_ja .* must be hiragana", "ed_problem_reading"),
+        (r"^accuracy_m .* must be a number", "ed_problem_metres"),
+        (r"^duplicate id", "ed_problem_duplicate"),
+        (r"not longitude/latitude", "ed_problem_lonlat"),
+        (r"outside the city boundary", "ed_problem_outside"),
+        (r"^invalid geometry", "ed_problem_geometry"),
+        (r"ring must be|holes must be", "ed_problem_winding"),
+        (r"^geometry type ", "ed_problem_geometry"),
+    )
+)
+
+
+def problem_text(problem: str, lang: Lang) -> str:
+    """A problem the store found in a feature (``name_en: missing field 'name_en'``), as the
+    edit page says it: the field by its name in ``lang`` and, for the problems the form can
+    meet, what to do in ``lang`` (「名称（英語）」を入力してください); any other problem keeps
+    its English text after the field's name."""
+    field, sep, message = problem.partition(": ")
+    if not sep or " " in field:
+        field, message = "", problem
+    label = field_label(field, lang) if field else ""
+    for pattern, key in _PROBLEMS:
+        if pattern.search(message):
+            text = t(key, lang, field=label)
+            return f"{label}: {text}" if label and "{field}" not in STRINGS[key][lang] else text
+    return f"{label}: {message}" if label else message
+
+
+def role_label(role: str, lang: Lang) -> str:
+    """An account role in words, with its code (``editor`` → 編集者（editor）): the code is
+    what ``ninohe-geo users add --role`` takes."""
+    key = f"role_{role}"
+    return f"{t(key, lang)}（{role}）" if key in STRINGS and lang == "ja" else role
+
+
+def geometry_kind(kind: str, lang: Lang) -> str:
+    """A GeoJSON geometry type in words (``Point`` → 点 / point)."""
+    key = f"geom_{kind}"
+    return t(key, lang) if key in STRINGS else kind
 
 
 def feature_from_form(
@@ -91,6 +179,9 @@ class HistoryRow:
     """The fields that changed (``geometry`` included), comma-separated."""
     values: tuple[str, ...] = ()
     """Each changed field with its value before and after (``name_en: 「A」 → 「B」``)."""
+    shown: tuple[str, ...] = ()
+    """The same, as the page shows it: field names and codes in the page's language
+    (``名称（英語）: 「A」 → 「B」``, ``状況: 「計画中」 → 「完了」``)."""
     restorable: bool = False
     """Whether restoring this state makes sense (it differs from the current one)."""
 
@@ -134,6 +225,11 @@ def history_rows(
                 values=tuple(
                     f"{name}: {_quoted(before)} → {_quoted(after)}" for name, before, after in diff
                 ),
+                shown=tuple(
+                    f"{field_label(name, lang)}: {_quoted(value_text(name, before, lang))}"
+                    f" → {_quoted(value_text(name, after, lang))}"
+                    for name, before, after in diff
+                ),
                 # A deletion of a feature still deleted restores what it removed (Store.restore).
                 restorable=version_of(c.after) != version_of(current)
                 or (c.after is None and current is None and c.before is not None),
@@ -148,6 +244,42 @@ def conflict_rows(err: ConflictError) -> list[dict[str, str]]:
     for name, theirs, mine in err.diff:
         rows.append({"field": name, "stored": _short(theirs), "yours": _short(mine)})
     return rows
+
+
+@dataclass(frozen=True)
+class ConflictChoice:
+    """One field the editor chooses for after a conflict: the stored value or theirs."""
+
+    field: str
+    """The field's key (``geometry`` for the location or shape)."""
+    label: str
+    """Its name in the page's language."""
+    stored: str
+    """The value saved meanwhile by someone else, as shown."""
+    yours: str
+    """The editor's own value, as shown."""
+
+
+def conflict_choices(err: ConflictError, lang: Lang) -> list[ConflictChoice]:
+    """The fields to choose for, one by one (:func:`~ninohe_geo.store.base.conflict_fields`):
+    those both editors changed; every other change is merged already."""
+    stored = (err.current.feature if err.current else None) or {}
+    mine = err.wanted or {}
+
+    def value(feature: dict[str, Any], name: str) -> Any:
+        if name == "geometry":
+            return feature.get("geometry")
+        return (feature.get("properties") or {}).get(name)
+
+    return [
+        ConflictChoice(
+            name,
+            field_label(name, lang),
+            value_text(name, value(stored, name), lang),
+            value_text(name, value(mine, name), lang),
+        )
+        for name in conflict_fields(err)
+    ]
 
 
 def _short(value: Any) -> str:

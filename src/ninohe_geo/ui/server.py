@@ -71,8 +71,11 @@ def streamlit_flags(config: Path | None = None) -> list[str]:
 
 
 def app_command(port: int | None = None, address: str | None = None) -> list[str]:
-    """The command line that runs the app (``python -m streamlit run …/app.py`` + settings)."""
-    main = prepare_app_dir() / "app.py"
+    """The command line that runs the app (``python -m streamlit run …/serve.py`` + settings).
+
+    ``serve.py`` is the pages (``app.py``) as an ASGI app with the sign-in routes beside them
+    (``st.App``, :mod:`ninohe_geo.ui.auth`)."""
+    main = prepare_app_dir() / "serve.py"
     command = [sys.executable, "-m", "streamlit", "run", str(main), *streamlit_flags()]
     if port is not None:
         command.append(f"--server.port={port}")

@@ -1,18 +1,23 @@
 """Streamlit glue for editing: the store in use, who is signed in, sign-in, indicator charts.
 
-Who someone is lives in the server-side session (``st.session_state``) or in Streamlit's OIDC
-cookie (``st.user``); the browser never sends a role. Hiding widgets is only a courtesy: every
-write goes through :class:`~ninohe_geo.store.Store`, which checks the role again.
+Who someone is comes from a signed, expiring, HttpOnly session cookie set by the sign-in route
+(:mod:`ninohe_geo.ui.auth`) and checked on every run, so a reload keeps an editor signed in; from
+Streamlit's OIDC cookie (``st.user``); or from a sign-in kept in the server-side session
+(``st.session_state``: pages where a reload would lose work, and a bare ``streamlit run``). The
+browser never sends a role. Hiding widgets is only a courtesy: every write goes through
+:class:`~ninohe_geo.store.Store`, which checks the role again.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ninohe_geo import escape
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
 from ninohe_geo.model.catalog import Catalog
@@ -21,12 +26,10 @@ from ninohe_geo.paths import data_dir
 from ninohe_geo.store import Identity, Store, StoreError, configured_location, open_store
 from ninohe_geo.store.accounts import AccountStore, oidc_identity
 from ninohe_geo.store.catalog import store_catalog
+from ninohe_geo.ui import auth
 from ninohe_geo.ui.forms import SeriesPoint, indicator_series
 
 IDENTITY_KEY = "ninohe_identity"
-FAILURES_KEY = "ninohe_signin_failures"
-#: Failed local sign-ins allowed per browser session (argon2 makes each try cost ~50 ms too).
-MAX_FAILURES = 5
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,52 +75,161 @@ def oidc_enabled() -> bool:
     return "auth" in _secrets()
 
 
+def request_cookies() -> dict[str, str]:
+    """The cookies the browser sent when this session's page was loaded."""
+    return dict(st.context.cookies)
+
+
+def now() -> float:
+    """The clock of session expiry (a seam for tests)."""
+    return time.time()
+
+
+def _oidc_user() -> bool:
+    return oidc_enabled() and bool(getattr(st.user, "is_logged_in", False))
+
+
+def cookie_identity() -> Identity | None:
+    """The local account the session cookie signs in, checked now (signature, expiry,
+    revocation, current role); None without a valid one."""
+    token = request_cookies().get(auth.COOKIE)
+    if not token:
+        return None
+    try:
+        return AccountStore().session_identity(token, now())
+    except StoreError:
+        return None
+
+
 def identity() -> Identity:
-    """Who is using this session: an OIDC user, a local account, or anonymous."""
-    if oidc_enabled() and getattr(st.user, "is_logged_in", False):
+    """Who is using this session: an OIDC user, a local account (the signed session cookie, or a
+    sign-in made in this browser session only), or anonymous."""
+    if _oidc_user():
         roles = (_secrets().get("ninohe_geo") or {}).get("roles") or {}
         return oidc_identity(st.user.to_dict(), roles)
-    found = st.session_state.get(IDENTITY_KEY)
-    return found if isinstance(found, Identity) else Identity.anonymous()
+    found = cookie_identity()
+    if found is not None:
+        return found
+    kept = st.session_state.get(IDENTITY_KEY)
+    return kept if isinstance(kept, Identity) else Identity.anonymous()
 
 
-def sign_in_panel(lang: Lang) -> Identity:
-    """Show who is signed in (with sign-out), or the sign-in form(s); returns the identity."""
+#: Messages for the ``signin=`` outcome the sign-in route redirects with.
+SIGNIN_MESSAGES = {
+    "failed": "ed_signin_failed",
+    "locked": "ed_signin_locked",
+    "unavailable": "ed_signin_unavailable",
+}
+
+
+def _route(path: str) -> str:
+    return auth.base_path(str(st.get_option("server.baseUrlPath") or "")) + path
+
+
+def signin_form_html(action: str, lang: Lang) -> str:
+    """The sign-in form: a plain HTML form POSTed to the sign-in route, which checks the password
+    and sets the HttpOnly cookie (the page reloads signed in)."""
+    h = escape.html_text
+    return (
+        f'<form class="ng-signin" method="post" action="{h(action)}">'
+        f'<label for="ng-account">{h(t("ed_user", lang))}</label>'
+        '<input id="ng-account" name="account" type="text" autocomplete="username" '
+        'autocapitalize="none" spellcheck="false" required maxlength="40">'
+        f'<label for="ng-password">{h(t("ed_password", lang))}</label>'
+        '<input id="ng-password" name="password" type="password" '
+        'autocomplete="current-password" required maxlength="1024">'
+        f'<input type="hidden" name="lang" value="{h(lang)}">'
+        f'<button type="submit">{h(t("ed_signin", lang))}</button>'
+        "</form>"
+        f"<style>{FORM_CSS}</style>"
+    )
+
+
+def signout_form_html(action: str, lang: Lang) -> str:
+    """Sign-out: a POST to the sign-out route (it revokes the session and clears the cookie)."""
+    h = escape.html_text
+    return (
+        f'<form class="ng-signout" method="post" action="{h(action)}">'
+        f'<input type="hidden" name="lang" value="{h(lang)}">'
+        f'<button type="submit">{h(t("ed_signout", lang))}</button>'
+        "</form>"
+        f"<style>{FORM_CSS}</style>"
+    )
+
+
+#: Plain forms styled like Streamlit's own widgets (labels above, full-width inputs).
+FORM_CSS = (
+    ".ng-signin,.ng-signout{display:flex;flex-direction:column;gap:.35rem;max-width:28rem}"
+    ".ng-signin label{font-size:.875rem;margin-top:.4rem}"
+    ".ng-signin input{font:inherit;padding:.45rem .6rem;border:1px solid #c4c6cc;"
+    "border-radius:.5rem;background:#f0f2f6;color:inherit}"
+    ".ng-signin button,.ng-signout button{font:inherit;align-self:flex-start;margin-top:.6rem;"
+    "padding:.4rem .9rem;border:1px solid #c4c6cc;border-radius:.5rem;background:#fff;"
+    "color:inherit;cursor:pointer}"
+    ".ng-signin button:hover,.ng-signout button:hover{border-color:#a3152a;color:#a3152a}"
+)
+
+
+def sign_in_panel(lang: Lang, outcome: str = "", *, persistent: bool = False) -> Identity:
+    """Show who is signed in (with sign-out), or the sign-in form(s); returns the identity.
+
+    ``persistent`` (the edit page): the form posts to the sign-in route, which sets the signed
+    HttpOnly cookie, so the editor stays signed in across reloads; the page reloads once.
+    Otherwise (a page whose state a reload would lose, such as an upload being imported), or when
+    the app runs without its routes (a bare ``streamlit run app.py``), the sign-in lasts for this
+    browser session only. ``outcome`` is the ``signin=`` parameter the route redirected with
+    (read by the page before it tidies the URL): a refused sign-in says so, never which part.
+    """
     who = identity()
     if who.user:
         st.caption(t("ed_signed_in", lang, user=md(who.user), role=who.role))
-        if st.button(t("ed_signout", lang), key="ed-signout"):
-            st.session_state.pop(IDENTITY_KEY, None)
-            if oidc_enabled() and getattr(st.user, "is_logged_in", False):
+        if _oidc_user():
+            if st.button(t("ed_signout", lang), key="ed-signout"):
                 st.logout()
+        elif auth.MOUNTED and request_cookies().get(auth.COOKIE):
+            st.html(signout_form_html(_route(auth.SIGNOUT_PATH), lang))
+        elif st.button(t("ed_signout", lang), key="ed-signout"):
+            st.session_state.pop(IDENTITY_KEY, None)
             st.rerun()
         return who
     st.info(t("ed_anonymous", lang))
     if oidc_enabled():
         if st.button(t("ed_signin_oidc", lang), key="ed-oidc"):
             st.login()
-    failures = int(st.session_state.get(FAILURES_KEY, 0))
+    if outcome in SIGNIN_MESSAGES:
+        st.error(t(SIGNIN_MESSAGES[outcome], lang))
+    if persistent and auth.MOUNTED:
+        st.html(signin_form_html(_route(auth.SIGNIN_PATH), lang))
+        return who
+    return _session_sign_in(lang, who)
+
+
+def _session_sign_in(lang: Lang, who: Identity) -> Identity:
+    """The sign-in form kept in this browser session (a reload signs out). Wrong passwords count
+    in the same limiter as the sign-in route's (per address and per account)."""
     with st.form("ed-signin"):
         name = st.text_input(t("ed_user", lang), key="ed-user")
         password = st.text_input(t("ed_password", lang), type="password", key="ed-password")
         submitted = st.form_submit_button(t("ed_signin", lang))
-    if submitted:
-        if failures >= MAX_FAILURES:
-            st.error(t("ed_signin_locked", lang))
-            return who
-        try:
-            found = AccountStore().verify(name.strip(), password)
-        except StoreError as exc:
-            st.error(md(str(exc)))
-            return who
-        if found is None:
-            st.session_state[FAILURES_KEY] = failures + 1
-            st.error(t("ed_signin_failed", lang))
-            return who
-        st.session_state[IDENTITY_KEY] = found
-        st.session_state[FAILURES_KEY] = 0
-        st.rerun()
-    return who
+    if not submitted:
+        return who
+    name = name.strip()[:64]
+    address = st.context.ip_address
+    keys = (f"account:{name}", *([f"ip:{address}"] if address else []))
+    if auth.LIMITER.blocked(*keys):
+        st.error(t("ed_signin_locked", lang))
+        return who
+    try:
+        found = AccountStore().verify(name, password)
+    except StoreError:
+        st.error(t("ed_signin_unavailable", lang))
+        return who
+    if found is None:
+        auth.LIMITER.failed(*keys)
+        st.error(t("ed_signin_failed", lang))
+        return who
+    st.session_state[IDENTITY_KEY] = found
+    st.rerun()
 
 
 def indicator_chart(series: list[SeriesPoint], lang: Lang) -> alt.LayerChart:
