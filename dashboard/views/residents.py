@@ -10,6 +10,7 @@ from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
 from ninohe_geo.model import districts
 from ninohe_geo.query import residents
+from ninohe_geo.query.residents_view import residents_view
 from ninohe_geo.query.search import build_index
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import residents as residents_web
@@ -39,9 +40,16 @@ st.button(
 st.markdown(md(t("res_intro", lang)))
 web.problems_panel(cat, lang)
 
+# The search first, its results directly below it while typing (live: no Enter needed); the area
+# and "near me" next, their results directly below them; then the map, fitted to what is found.
 query = st.text_input(
-    t("res_search", lang), key="res_q", placeholder=t("res_search_placeholder", lang)
+    t("res_search", lang),
+    key="res_q",
+    placeholder=t("res_search_placeholder", lang),
+    type="search",
+    live=True,
 )
+query_box = st.container(key="res-after-search")
 area_names = {"": t("res_area_all", lang), **{d.id: d.name(lang) for d in districts.DISTRICTS}}
 area_id = st.selectbox(
     t("res_area", lang), list(area_names), format_func=area_names.__getitem__, key="res_area"
@@ -49,63 +57,81 @@ area_id = st.selectbox(
 st.caption(t("res_area_missing", lang))
 position = residents_web.near_me_button(lang)
 st.caption(t("res_near_me_privacy", lang))
+area_box = st.container(key="res-after-area")
+map_box = st.container(key="res-map-box")
+rest_box = st.container(key="res-rest")
 
-matched = build_index(cat.features).matches(query or "")
 origin: tuple[float, float] | None = None
 note = ""
+point_name = ""
+warnings: list[str] = []
 if position and "lat" in position:
     lat, lon = float(position["lat"]), float(position["lon"])
     if districts.in_city_box(lat, lon):
         origin, note = (lat, lon), t("res_near_me_active", lang)
+        point_name = t("res_near_me_point", lang)
     else:
-        st.warning(t("res_near_me_outside", lang))
+        warnings.append(t("res_near_me_outside", lang))
 elif position and "error" in position:
-    st.warning(t("res_near_me_failed", lang))
+    warnings.append(t("res_near_me_failed", lang))
 chosen = districts.district(area_id or "")
 if origin is None and chosen is not None:
     origin = (chosen.lat, chosen.lon)
-    note = t("res_area_note", lang, point=chosen.point(lang))
+    point_name = chosen.point(lang)
+    note = t("res_area_note", lang, point=point_name)
 
-distances: dict[str, str] = {}
-if origin is None:
-    wanted = set(matched)
-    order = [fid for fid in residents.plan_order(cat) if fid in wanted]
-else:
-    ranked = districts.rank(residents.subset(cat.features, matched), *origin)
-    order = [fid for fid, _ in ranked]
-    distances = {fid: districts.format_distance(m, lang) for fid, m in ranked}
+view = residents_view(cat, build_index(cat.features), query or "", origin, lang)
 web.sync_url(lang, {"q": (query or "").strip(), "area": area_id or ""})
 
-count = t("res_count", lang, shown=len(order), total=len(cat.features))
-st.markdown(f'<p id="res-count" role="status">{html_text(count)}</p>', unsafe_allow_html=True)
-if note:
-    st.info(note)
-if not order:
-    st.warning(t("res_none", lang))
+# Results go directly below the control that asked for them: the search box when words are
+# typed, else the area and "near me" controls. Nothing asked: the count, then the map.
+with query_box if (query or "").strip() else area_box:
+    for warning in warnings:
+        st.warning(warning)
+    count = t("res_count", lang, shown=len(view.results), total=len(cat.features))
+    st.markdown(f'<p id="res-count" role="status">{html_text(count)}</p>', unsafe_allow_html=True)
+    if note:
+        st.info(note)
+    if not view.results:
+        st.warning(t("res_none", lang))
+    if view.first:
+        st.header(t("res_results_near" if origin else "res_results", lang))
+        residents_web.cards(cat, lang, view.first, view.distances)
 
-st.subheader(t("res_map_heading", lang))
-st.caption(t("res_map_hint", lang))
-selected = st.session_state.get("res_selected")
-result = st_folium(
-    residents.residents_base_map(cat, lang),
-    key="residents-map",
-    feature_group_to_add=residents.residents_features(
-        cat, residents.subset(cat.features, order), lang, selected
-    ),
-    returned_objects=["last_active_drawing"],
-    height=360,
-    use_container_width=True,
-)
-clicked = web.clicked_feature_id(result)
-if clicked and clicked != selected and cat.feature(clicked) is not None:
-    st.session_state["res_selected"] = clicked
-    st.rerun()
-if selected and cat.feature(selected) is not None:
-    st.subheader(t("res_selected", lang))
-    card = residents.project_card(cat, selected, lang)
-    st.markdown(residents_web.card_markdown(card, lang, level=3))
-
-st.header(t("res_list_near" if origin else "res_list_plan", lang))
-for card in residents.project_cards(cat, lang, order, distances):
-    with st.container(border=True, key=f"res-card-{card.id}"):
+with map_box:
+    st.subheader(t("res_map_heading", lang))
+    st.caption(t("res_map_hint", lang) + " " + t("res_map_clusters", lang))
+    if origin is not None:
+        st.caption(t("res_map_origin", lang, point=point_name))
+    selected = st.session_state.get("res_selected")
+    result = st_folium(
+        residents.residents_base_map(cat, lang),
+        key="residents-map",
+        feature_group_to_add=residents.residents_features(
+            cat,
+            residents.subset(cat.features, view.results),
+            lang,
+            selected,
+            fit=view.fit,
+            key=view.key,
+            origin=origin,
+            overview=not view.filtered,
+        ),
+        returned_objects=["last_active_drawing"],
+        height=360,
+        use_container_width=True,
+    )
+    clicked = web.clicked_feature_id(result)
+    if clicked and clicked != selected and cat.feature(clicked) is not None:
+        st.session_state["res_selected"] = clicked
+        st.rerun()
+    if selected and cat.feature(selected) is not None:
+        st.subheader(t("res_selected", lang))
+        card = residents.project_card(cat, selected, lang)
         st.markdown(residents_web.card_markdown(card, lang, level=3))
+
+with rest_box:
+    if view.rest:
+        heading = "res_results_rest" if origin else "res_list_plan"
+        st.header(t(heading, lang))
+        residents_web.cards(cat, lang, view.rest, view.distances)

@@ -19,12 +19,12 @@ from typing import Any
 import folium
 import geopandas as gpd
 
-from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
+from ninohe_geo.query import residents_map
 from ninohe_geo.query.details import feature_details
 
 
@@ -213,14 +213,25 @@ def residents_base_map(catalog: Catalog, lang: Lang, static_url: str | None = No
 
 
 def residents_features(
-    catalog: Catalog, view: gpd.GeoDataFrame, lang: Lang, selected: str | None = None
+    catalog: Catalog,
+    view: gpd.GeoDataFrame,
+    lang: Lang,
+    selected: str | None = None,
+    fit: tuple[float, float, float, float] | None = None,
+    key: str = "",
+    origin: tuple[float, float] | None = None,
+    overview: bool = False,
 ) -> folium.FeatureGroup:
-    """The features of ``view`` drawn with pillar marks, for ``feature_group_to_add``."""
-    group = folium.FeatureGroup(name="plan", control=False)
-    group.add_child(
-        mapview.PlanFeatures(
-            script_json(mapview.features_payload(view, lang)),
-            script_json(map_options(catalog, lang, selected)),
-        )
+    """The features of ``view`` drawn with pillar marks, for ``feature_group_to_add``: marks
+    whose targets would overlap gathered into a badge with their count, the map fitted to
+    ``fit`` when ``key`` changes, ``origin`` (an area's point or "near me") marked, ``overview``
+    for the whole city (:mod:`ninohe_geo.query.residents_map`)."""
+    return residents_map.residents_layer(
+        view,
+        lang,
+        map_options(catalog, lang, selected),
+        fit=fit,
+        key=key,
+        origin=origin,
+        overview=overview,
     )
-    return group

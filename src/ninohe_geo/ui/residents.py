@@ -9,14 +9,16 @@ The coordinates live in the session only: never written to the URL, a log or a f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
 
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
-from ninohe_geo.query.residents import ProjectCard
+from ninohe_geo.query.residents import ProjectCard, project_cards
 
 _NEAR_ME_HTML = (
     '<div class="near"><button type="button" class="near-btn"></button>'
@@ -79,6 +81,14 @@ PHONE_CSS = """
 /* Heading anchor links are 16 px targets: hidden on this page (the list has no use for them). */
 .stMain [data-testid="stHeaderActionElements"] { display: none; }
 .res-card h3 { margin-bottom: 0.2rem; }
+/* Phone: less empty space above the title and smaller headings, so the search box and what it
+   finds come into the first screen. */
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding-top: 3.75rem; }
+  .stMain h1 { font-size: 1.75rem; padding-top: 0.5rem; }
+  .stMain h2 { font-size: 1.4rem; }
+  .stMain h3 { font-size: 1.2rem; }
+}
 </style>
 """
 
@@ -94,3 +104,12 @@ def card_markdown(card: ProjectCard, lang: Lang, level: int = 3) -> str:
     lines = [f"{heading} {md(card.name)}", "", md(card.other_name), "", md(card.summary), ""]
     rows = [f"- **{md(label)}**: {md(value)}" for label, value in card.rows(lang)]
     return "\n".join(lines + rows)
+
+
+def cards(
+    catalog: Catalog, lang: Lang, ids: Iterable[str], distances: dict[str, str] | None = None
+) -> None:
+    """One bordered card per project of ``ids``, in that order (``.st-key-res-card-<id>``)."""
+    for card in project_cards(catalog, lang, ids, distances):
+        with st.container(border=True, key=f"res-card-{card.id}"):
+            st.markdown(card_markdown(card, lang, level=3))
