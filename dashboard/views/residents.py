@@ -52,7 +52,11 @@ query = st.text_input(
 query_box = st.container(key="res-after-search")
 area_names = {"": t("res_area_all", lang), **{d.id: d.name(lang) for d in districts.DISTRICTS}}
 area_id = st.selectbox(
-    t("res_area", lang), list(area_names), format_func=area_names.__getitem__, key="res_area"
+    t("res_area", lang),
+    list(area_names),
+    format_func=area_names.__getitem__,
+    key="res_area",
+    placeholder=t("choose_options", lang),  # not Streamlit's English "Choose an option"
 )
 st.caption(t("res_area_missing", lang))
 position = residents_web.near_me_button(lang)
