@@ -165,6 +165,9 @@ def _record(
         "source_url": f"https://example.jp/ninohe/plan/r3-r7/{measure.id.lower()}-{number}.html",
         # Optional reading (schema field for search); synthetic, like everything here.
         "reading_ja": f"ちく だい{number}ごう",
+        "accuracy_m": str(int(rng.integers(10, 3000))),
+        "details_ja": f"区分：第{number}号",
+        "details_en": f"Class: No. {number}",
     }
 
 
