@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ninohe_geo.escape import html_text, markdown_text
+from ninohe_geo.escape import markdown_text
 from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview, overlays
 from ninohe_geo.model.boundary import CITY_BBOX
@@ -18,6 +18,9 @@ from ninohe_geo.model.tours import StopView, stop_view
 from ninohe_geo.query import view as share
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import meeting as web_meeting
+
+#: At 1920×1080 the bar, the tallest stop's text and the map fit the projector's screen.
+MAP_HEIGHT = 740
 
 lang = web.current_lang()
 cat = web.catalog()
@@ -27,22 +30,22 @@ web_meeting.seed_tour(tours)
 basemap_id = st.query_params.get("basemap", "")
 everything = mapview.data_bounds(cat.features)
 
-tour = web_meeting.tour_picker(tours, lang)
+# Before a tour, its picker is open on the page; once a tour runs, one compact bar (Previous,
+# progress, Next, and a folded menu for the tour and stop lists) leaves the screen to the stop.
+tour = web_meeting.running_tour(tours)
 if tour is not None:
-    stop = web_meeting.stop_controls(tour, lang)
+    stop = web_meeting.stop_controls(tour, tours, lang)
     current = tour.stops[stop - 1]
     sview = stop_view(current, cat)
-    title, caption, total = current.title(lang), current.caption(lang), len(tour.stops)
+    texts = [(s.title(lang), s.caption(lang)) for s in tour.stops]
+    total = len(tour.stops)
 else:
+    web_meeting.tour_picker(tours, lang)  # a choice reruns the page with the tour running
     stop, total = 0, 0
     sview = StopView(everything or CITY_BBOX, None, (), frozenset())
-    title, caption = cat.plan.title(lang), t("present_overview_caption", lang)
+    texts = [(cat.plan.title(lang), t("present_overview_caption", lang))]
 
-st.markdown(
-    f'<p id="tour-title" class="ninohe-stop-title">{html_text(title)}</p>'
-    f'<p id="tour-caption" class="ninohe-stop-caption">{html_text(caption)}</p>',
-    unsafe_allow_html=True,
-)
+st.markdown(web_meeting.stop_text_html(texts, max(stop - 1, 0)), unsafe_allow_html=True)
 web.sync_url(
     lang,
     {
@@ -60,7 +63,7 @@ st_folium(
     key="present-map",
     feature_group_to_add=group,
     returned_objects=[],
-    height=660,
+    height=MAP_HEIGHT,
     use_container_width=True,
 )
 st.caption(markdown_text(t("present_keys", lang)))

@@ -234,3 +234,42 @@ def test_cli_print_writes_the_file(
     said = capsys.readouterr().out
     assert "1 project(s)" in said and "printed without them" in said
     assert "九戸城跡" in _pdftotext(out)
+
+
+def test_the_printed_count_is_the_screens_when_the_frame_holds_fewer(
+    good_catalog: printing.Catalog,
+) -> None:
+    """Issue #12: the app's count line ("表示中 n / m 件") is for the filter; a printout of a
+    zoomed-in view said only what its frame held. Now it prints the screen's line, and says how
+    many of those the printed map holds."""
+    view = share.View(center=CITY_HALL, zoom=14)  # the urushi forests are off the frame
+    doc, items = printing.print_html(good_catalog, view, printing.PrintOptions(), "file:///s")
+    total = len(good_catalog.features)
+    assert 0 < len(items) < total
+    assert f'<span id="print-count">表示中 {total} / {total} 件</span>' in doc
+    assert f"（うち地図の範囲に {len(items)} 件）" in doc
+    assert f"地図上の取り組み（{len(items)}）" in doc
+    # Framed on the data, the map holds all: the line says so once.
+    doc, items = printing.print_html(
+        good_catalog, share.View(), printing.PrintOptions(), "file:///s"
+    )
+    assert len(items) == total and "うち地図の範囲に" not in doc
+
+
+def test_the_selected_project_is_highlighted_in_the_list_and_named_for_the_map(
+    good_catalog: printing.Catalog,
+) -> None:
+    view = share.View(feature="castle", lang="en")
+    doc, items = printing.print_html(good_catalog, view, printing.PrintOptions(), "file:///s")
+    castle = next(i for i in items if i.id == "castle")
+    assert doc.count('class="print-selected"') == 1
+    assert '<tr data-feature-id="castle" class="print-selected">' in doc
+    assert f'<span class="print-selected-no">{castle.number}</span>' in doc
+    # The map's numbered markers get the pairs and the selection (ninohe-meeting.js).
+    payload = re.search(r"ninoheMeeting\.numberLabels\([^,]+, (\{.*?\})\);", doc)
+    assert payload is not None
+    data = json.loads(payload.group(1))
+    assert data["selected"] == "castle"
+    assert sorted(map(tuple, data["items"])) == sorted((i.id, i.number) for i in items)
+    doc, _ = printing.print_html(good_catalog, share.View(), printing.PrintOptions(), "file:///s")
+    assert 'class="print-selected"' not in doc and '"selected":null' in doc

@@ -31,12 +31,12 @@ from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import box
 
 from ninohe_geo.errors import NinoheGeoError
-from ninohe_geo.escape import html_text
+from ninohe_geo.escape import html_text, script_json
 from ninohe_geo.i18n import t
 from ninohe_geo.maps import mapview, overlays
 from ninohe_geo.maps.assets import install_static
@@ -83,6 +83,27 @@ class _Literal(Element):
     def __init__(self, content: str) -> None:
         super().__init__()
         self.content = content
+
+
+class _Numbers(MacroElement):
+    """``ninoheMeeting.numberLabels(group, {items, selected})``: the numbered markers.
+
+    :func:`ninohe_geo.maps.overlays.add_number_labels` passes the pairs only; print also names
+    the selected project, whose marker is drawn black (``static/ninohe-meeting.js``).
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "ninoheMeeting.numberLabels({{ this._parent.get_name() }}, {{ this.payload }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, items: list[PrintItem], selected: str | None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "NinoheNumbers"
+        self.payload = script_json(
+            {"items": [[i.id, i.number] for i in items], "selected": selected}
+        )
 
 
 class PrintError(NinoheGeoError):
@@ -275,6 +296,9 @@ table.print-list {{ border-collapse: collapse; width: 100%; font-size: 7pt;
   margin: 1mm 0; }}
 .ninohe-legend, .ninohe-notice {{ display: none; }}
 .print-list td.pm, .print-list td.st {{ white-space: nowrap; }}
+.print-list tr.print-selected td {{ background: #000; color: #fff; font-weight: 700; }}
+.print-selected-no {{ display: inline-block; min-width: 4.5mm; padding: 0 0.8mm;
+  border-radius: 2.5mm; background: #000; color: #fff; font-weight: 700; text-align: center; }}
 .leaflet-control-scale-line {{ font-size: 9pt; border-width: 0.5mm; border-color: #000;
   color: #000; background: rgba(255, 255, 255, 0.85); }}
 .leaflet-control-attribution {{ font-size: 7pt; }}
@@ -304,8 +328,10 @@ def _side_html(
         legend.append(
             f'<div><span class="print-dash"></span>{html_text(t("print_loose_note", lang))}</div>'
         )
+    selected_row = ' class="print-selected"'
     rows = "".join(
-        f'<tr data-feature-id="{html_text(i.id)}"><td class="no">{i.number}</td>'
+        f'<tr data-feature-id="{html_text(i.id)}"{selected_row if i.id == view.feature else ""}>'
+        f'<td class="no">{i.number}</td>'
         f"<td>{html_text(i.name)}{' *' if i.loose else ''}</td>"
         f'<td class="pm">{html_text(i.pillar)}・{html_text(i.measure)}</td>'
         f'<td class="st">{html_text(i.status)}</td></tr>'
@@ -345,6 +371,9 @@ def print_html(
     """The printout as one HTML document, and its numbered items."""
     lang = view.lang
     features, stop_bounds, _stop_zoom = share.shown_features(catalog, view, tours)
+    # The count the app shows for this filter ("表示中 23 / 61 件"): printed as it is, whatever
+    # part of it the printed frame holds (issue #12: the printout said fewer than the screen).
+    shown = len(features)
     if view.center is not None and view.zoom is not None:
         # List only what the printed map shows at this centre and zoom.
         map_w, map_h = map_size_mm(options)
@@ -376,20 +405,30 @@ def print_html(
     m.options["zoomControl"] = False
     m.options["zoomSnap"] = 0.25
     group = mapview.feature_group(features, catalog.plan, lang, selected=view.feature)
-    overlays.add_number_labels(group, [(i.id, i.number) for i in items])
+    group.add_child(_Numbers(items, view.feature))
     group.add_to(m)
     overlays.add_tile_status(m)
     overlays.add_north_arrow(m, "N" if lang == "en" else "北")
     today = options.today or datetime.now(ZoneInfo("Asia/Tokyo")).date()
     when = today.isoformat()
     filters_line = _filter_text(view, catalog, lang)
+    in_frame = t("print_in_frame", lang, n=len(items)) if len(items) != shown else ""
+    chosen = next((i for i in items if i.id == view.feature), None)
+    selected_line = (
+        f'<p class="print-selected-line">{html_text(t("print_selected", lang))}: '
+        f'<span class="print-selected-no">{chosen.number}</span> {html_text(chosen.name)}</p>'
+        if chosen is not None
+        else ""
+    )
     link_line = f"<p>{html_text(t('print_view_link', lang))}: {html_text(link)}</p>" if link else ""
     head = (
         f'<header class="print-head"><h1>{html_text(t("print_title", lang))}</h1>'
         f"<p>{html_text(t('print_date', lang))}: {html_text(when)}　"
         f"{html_text(t('print_filters', lang))}: {html_text(filters_line)}　"
-        f"{html_text(t('count', lang, shown=len(features), total=len(catalog.features)))}</p>"
-        f"{link_line}"
+        f'<span id="print-count">'
+        f"{html_text(t('count', lang, shown=shown, total=len(catalog.features)))}</span>"
+        f"{html_text(in_frame)}</p>"
+        f"{selected_line}{link_line}"
         f'<p id="tiles-missing" class="print-notice" hidden>'
         f"{html_text(t('print_tiles_missing', lang))}</p></header>"
     )

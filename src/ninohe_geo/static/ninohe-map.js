@@ -74,7 +74,109 @@
    * it, or neighbours at the whole-city zoom — would hide each other. At every zoom, points
    * closer than `gap` pixels are gathered and spread around their middle, each tied to its
    * true place by a thin leg (as spiderfying plugins do), so each can be hovered, clicked and
-   * tapped; zoomed in far enough, they stand where they are again. */
+   * tapped; zoomed in far enough, they stand where they are again. A spread group that lands
+   * on another point (or group) takes it in, until nothing shown is closer than `gap`.
+   *
+   * spreadMarkers(host, points, legsGroup, gap, shape) does it for any markers: points are
+   * [{layer, spot}] (a layer with setLatLng, its true L.latLng), laid out whenever `host` is
+   * added to a map or the map zooms. shape "box" (square markers of side < gap, e.g. print's
+   * numbers) measures closeness as max(|dx|, |dy|) so their boxes never overlap; the default
+   * "circle" measures the straight distance. Returns {place, reset(points, gap, shape)}:
+   * reset puts the old points back where they belong and spreads a new set instead. */
+  function spreadMarkers(host, points, legsGroup, gap, shape) {
+    var state = { points: points, gap: gap, box: shape === "box" };
+    function near(a, b) {
+      var dx = Math.abs(a.x - b.x), dy = Math.abs(a.y - b.y);
+      return (state.box ? Math.max(dx, dy) : Math.sqrt(dx * dx + dy * dy)) < state.gap;
+    }
+    function place() {
+      var map = host._map;
+      if (!map) { return; }
+      ensurePane(map, KIND_PANES.line[0], KIND_PANES.line[1]);  // the legs' pane (a map may have no line)
+      legsGroup.clearLayers();
+      var pts = state.points, g = state.gap, n = pts.length;
+      var at = pts.map(function (p) { return map.latLngToLayerPoint(p.spot); });
+      var group = pts.map(function (_, i) { return i; });
+      function root(i) { while (group[i] !== i) { i = group[i] = group[group[i]]; } return i; }
+      function join(i, j) { var a = root(i), b = root(j); if (a === b) { return false; } group[a] = b; return true; }
+      var i, j;
+      for (i = 0; i < n; i++) { for (j = i + 1; j < n; j++) { if (near(at[i], at[j])) { join(i, j); } } }
+      // Up to 8 on a ring whose neighbours are an arc of `g` apart (boxes: a chord of g·√2, so
+      // that max(|dx|, |dy|) ≥ g whatever the angle); more on a spiral whose turns and steps
+      // keep that spacing (as Leaflet.markercluster does), far more compact than a wide ring.
+      function slots(m) {
+        var step = state.box ? Math.SQRT2 * g : g, out = [], angle, r;
+        if (m <= 8) {
+          r = state.box ? Math.max(g, step / (2 * Math.sin(Math.PI / m))) : Math.max(g, (m * g) / (2 * Math.PI));
+          for (var q = 0; q < m; q++) {
+            angle = -Math.PI + (2 * Math.PI * (q + 0.5)) / m;
+            out.push(L.point(r * Math.cos(angle), r * Math.sin(angle)));
+          }
+          return out;
+        }
+        var c = (1.05 * step) / (2 * Math.PI);  // the turns are 1.05 steps apart
+        angle = g / c;  // start one gap out from the middle
+        for (var s = 0; s < m; s++) {
+          r = c * angle;
+          out.push(L.point(r * Math.cos(angle), r * Math.sin(angle)));
+          angle += (1.05 * step) / r;
+        }
+        // Slots in order of their bearing, like the members they are given to.
+        out.sort(function (a, b) { return Math.atan2(a.y, a.x) - Math.atan2(b.y, b.x); });
+        return out;
+      }
+      function layout() {
+        var shown = at.slice(), stacks = {};
+        for (var k = 0; k < n; k++) { (stacks[root(k)] = stacks[root(k)] || []).push(k); }
+        Object.keys(stacks).forEach(function (key) {
+          var members = stacks[key], m = members.length;
+          if (m === 1) { return; }
+          var cx = 0, cy = 0;
+          members.forEach(function (k) { cx += at[k].x; cy += at[k].y; });
+          cx /= m; cy /= m;
+          // Each takes the slot on the side of its true place, so the legs do not cross.
+          function bearing(k) { return Math.atan2(at[k].y - cy, at[k].x - cx); }
+          members.sort(function (a, b) { return bearing(a) - bearing(b) || a - b; });
+          slots(m).forEach(function (s, idx) {
+            shown[members[idx]] = L.point(cx + s.x, cy + s.y);
+          });
+        });
+        return shown;
+      }
+      var shown = layout();
+      for (var round = 0; round < n; round++) {
+        var merged = false;
+        for (i = 0; i < n; i++) {
+          for (j = i + 1; j < n; j++) {
+            if (root(i) !== root(j) && near(shown[i], shown[j])) { merged = join(i, j) || merged; }
+          }
+        }
+        if (!merged) { break; }
+        shown = layout();
+      }
+      pts.forEach(function (p, k) {
+        if (shown[k] === at[k]) { p.layer.setLatLng(p.spot); return; }
+        var where = map.layerPointToLatLng(shown[k]);
+        p.layer.setLatLng(where);
+        L.polyline([p.spot, where], { color: "#1a1a1a", weight: 1, opacity: 0.8,
+          interactive: false, pane: KIND_PANES.line[0] }).addTo(legsGroup);
+      });
+    }
+    function reset(newPoints, newGap, newShape) {
+      state.points.forEach(function (p) { p.layer.setLatLng(p.spot); });
+      state.points = newPoints;
+      state.gap = newGap;
+      state.box = newShape === "box";
+      place();
+    }
+    host.on("add", function () { host._map.on("zoomend", place); place(); });
+    host.on("remove", function (e) { if (e.target._map) { e.target._map.off("zoomend", place); } });
+    if (host._map) { host._map.on("zoomend", place); place(); }
+    return { place: place, reset: reset };
+  }
+
+  /* The points of a GeoJSON layer, spread by spreadMarkers; the spreader is kept on the layer
+   * (layer.ninoheSpread) so print can hand it its numbered markers instead. */
   function spreadTwins(layer, legsGroup, gap) {
     var points = [];
     layer.eachLayer(function (lyr) {
@@ -83,41 +185,8 @@
         points.push({ layer: lyr, spot: L.latLng(c[1], c[0]) });
       }
     });
-    if (points.length < 2) { return; }
-    function place() {
-      var map = layer._map;
-      if (!map) { return; }
-      ensurePane(map, KIND_PANES.line[0], KIND_PANES.line[1]);  // the legs' pane (a map may have no line)
-      legsGroup.clearLayers();
-      var at = points.map(function (p) { return map.latLngToLayerPoint(p.spot); });
-      var group = points.map(function (_, i) { return i; });
-      function root(i) { while (group[i] !== i) { i = group[i] = group[group[i]]; } return i; }
-      for (var i = 0; i < points.length; i++) {
-        for (var j = i + 1; j < points.length; j++) {
-          if (at[i].distanceTo(at[j]) < gap) { group[root(i)] = root(j); }
-        }
-      }
-      var stacks = {};
-      points.forEach(function (_, k) { (stacks[root(k)] = stacks[root(k)] || []).push(k); });
-      Object.keys(stacks).forEach(function (key) {
-        var members = stacks[key];
-        if (members.length === 1) { points[members[0]].layer.setLatLng(points[members[0]].spot); return; }
-        var cx = 0, cy = 0;
-        members.forEach(function (k) { cx += at[k].x; cy += at[k].y; });
-        var centre = L.point(cx / members.length, cy / members.length);
-        var radius = Math.max(gap, (members.length * gap) / (2 * Math.PI));
-        members.forEach(function (k, n) {
-          var angle = -Math.PI / 2 + (2 * Math.PI * n) / members.length;
-          var shown = map.layerPointToLatLng(centre.add([radius * Math.cos(angle), radius * Math.sin(angle)]));
-          points[k].layer.setLatLng(shown);
-          L.polyline([points[k].spot, shown], { color: "#1a1a1a", weight: 1, opacity: 0.8,
-            interactive: false, pane: KIND_PANES.line[0] }).addTo(legsGroup);
-        });
-      });
-    }
-    layer.on("add", function () { layer._map.on("zoomend", place); place(); });
-    layer.on("remove", function (e) { if (e.target._map) { e.target._map.off("zoomend", place); } });
-    if (layer._map) { layer._map.on("zoomend", place); place(); }
+    layer.ninoheSpread = spreadMarkers(layer, points, legsGroup, gap);
+    return layer.ninoheSpread;
   }
 
   /* data: {ids, names, pillars, loose, geoms} column arrays; opts: colors, labels, renderer. */
@@ -252,5 +321,5 @@
   }
 
   window.ninoheGeo = { addFeatures: addFeatures, addLegend: addLegend, watchTiles: watchTiles,
-                       decodeGeometry: decodeGeometry };
+                       decodeGeometry: decodeGeometry, spreadMarkers: spreadMarkers };
 })();

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ninohe_geo.escape import html_text
 from ninohe_geo.i18n import t
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.tours import Tour, TourSet, clamp_stop, load_tours, tours_dir
@@ -27,6 +28,8 @@ from ninohe_geo.ui import common as web
 #: Keys of the Next / Previous buttons (Streamlit adds the class ``st-key-<key>``).
 NEXT_KEY = "tour-next"
 PREV_KEY = "tour-prev"
+#: Key of the folded menu (tour, stop list, language) during a tour.
+MENU_KEY = "tour-menu"
 
 #: The projector look: no sidebar, no header, large type, black on white.
 PRESENT_CSS = """
@@ -44,6 +47,11 @@ PRESENT_CSS = """
 [data-testid="stMainBlockContainer"] p.ninohe-progress { font-size: 2.4rem; font-weight: 700;
   color: #000; text-align: center; margin: 0; }
 .ninohe-keys { font-size: 1rem; color: #333; }
+/* Every stop's text in one grid cell, only the current one visible: the block keeps the height
+   of the tallest stop, so the map under it never moves between stops. */
+.ninohe-stop-text { display: grid; }
+.ninohe-stop-text > div { grid-area: 1 / 1; }
+.ninohe-stop-text > .ninohe-stop-text-other { visibility: hidden; }
 </style>
 """
 
@@ -130,50 +138,71 @@ def seed_tour(tours: TourSet) -> None:
     tour = tours.get(st.session_state.get("tour"))
     if tour is not None:
         st.session_state["stop"] = clamp_stop(tour, st.session_state.get("stop"))
-        st.session_state.setdefault("stop_pick", st.session_state["stop"])
+
+
+# The tour and stop live in plain session keys ("tour", "stop"); the select boxes that change
+# them have keys of their own that name what they were made for ("tour-pick-featured",
+# "stop-pick-featured-3"), so each is made with the current value as its default. A select box
+# bound to "tour" itself lost the value when it moved into the folded menu: Streamlit mounts a
+# popover's widgets when it is first opened, and a widget mounted late starts from its default.
 
 
 def _go(tour: Tour, stop: int) -> None:
-    stop = clamp_stop(tour, stop)
-    st.session_state["stop"] = stop
-    st.session_state["stop_pick"] = stop
+    st.session_state["stop"] = clamp_stop(tour, stop)
 
 
-def _on_tour_change() -> None:
+def _on_tour_pick(key: str) -> None:
+    st.session_state["tour"] = str(st.session_state.get(key) or "")
     st.session_state["stop"] = 1
-    st.session_state["stop_pick"] = 1
 
 
-def _on_pick() -> None:
-    st.session_state["stop"] = int(st.session_state.get("stop_pick") or 1)
+def _on_stop_pick(key: str) -> None:
+    st.session_state["stop"] = int(st.session_state.get(key) or 1)
 
 
 def _toggle_lang() -> None:
     st.session_state["lang"] = "en" if st.session_state.get("lang") != "en" else "ja"
 
 
-def tour_picker(tours: TourSet, lang: Lang) -> Tour | None:
-    """The tour choice (or the overview), the language toggle and a link back to the map."""
+def _tour_select(tours: TourSet, lang: Lang) -> None:
     options = ["", *(tour.id for tour in tours.tours)]
     titles = {tour.id: tour.title(lang) for tour in tours.tours}
-    pick, other, back = st.columns([4, 1, 1], vertical_alignment="bottom")
-    chosen = pick.selectbox(
+    current = str(st.session_state.get("tour") or "")
+    key = f"tour-pick-{current}"
+    st.selectbox(
         t("present_tour", lang),
         options,
+        index=options.index(current) if current in options else 0,
         format_func=lambda tid: titles.get(tid, t("present_overview", lang)),
-        key="tour",
-        on_change=_on_tour_change,
+        key=key,
+        on_change=_on_tour_pick,
+        args=(key,),
     )
+
+
+def tour_picker(tours: TourSet, lang: Lang) -> None:
+    """Before a tour: the tour choice (or the overview), the language toggle and a link back to
+    the map, open on the page. Once a tour runs they fold into :func:`stop_controls`' menu."""
+    pick, other, back = st.columns([4, 1, 1], vertical_alignment="bottom")
+    with pick:
+        _tour_select(tours, lang)
     other.button(t("present_other_lang", lang), on_click=_toggle_lang, key="present-lang")
     back.page_link("views/map.py", label=t("present_back", lang), icon=":material/map:")
-    return tours.get(chosen)
 
 
-def stop_controls(tour: Tour, lang: Lang) -> int:
-    """Previous / progress / Next, and the stop list to jump; returns the 1-based stop."""
+def running_tour(tours: TourSet) -> Tour | None:
+    """The tour the session runs (chosen by the picker's callback before this run), or None."""
+    return tours.get(st.session_state.get("tour"))
+
+
+def stop_controls(tour: Tour, tours: TourSet, lang: Lang) -> int:
+    """During a tour, one compact bar: Previous / progress / Next, and a menu (folded: the
+    projector shows the map and the stop, issue #12) holding the tour choice, the stop list to
+    jump, the language toggle and the link back to the map. Returns the 1-based stop.
+    """
     stop = clamp_stop(tour, st.session_state.get("stop"))
     total = len(tour.stops)
-    prev, progress, nxt, jump = st.columns([1, 1, 1, 3], vertical_alignment="center")
+    prev, progress, nxt, menu = st.columns([2, 1, 2, 2], vertical_alignment="center")
     prev.button(
         t("present_prev", lang),
         key=PREV_KEY,
@@ -197,14 +226,50 @@ def stop_controls(tour: Tour, lang: Lang) -> int:
         type="primary",
     )
     numbers = list(range(1, total + 1))
-    jump.selectbox(
-        t("present_jump", lang),
-        numbers,
-        format_func=lambda n: f"{n}. {tour.stops[n - 1].title(lang)}",
-        key="stop_pick",
-        on_change=_on_pick,
-    )
+    with menu.popover(
+        t("present_menu", lang), icon=":material/tune:", width="stretch", key=MENU_KEY
+    ):
+        _tour_select(tours, lang)
+        key = f"stop-pick-{tour.id}-{stop}"
+        st.selectbox(
+            t("present_jump", lang),
+            numbers,
+            index=stop - 1,
+            format_func=lambda n: f"{n}. {tour.stops[n - 1].title(lang)}",
+            key=key,
+            on_change=_on_stop_pick,
+            args=(key,),
+        )
+        st.button(t("present_other_lang", lang), on_click=_toggle_lang, key="present-lang")
+        st.page_link("views/map.py", label=t("present_back", lang), icon=":material/map:")
     return stop
+
+
+def stop_text_html(texts: list[tuple[str, str]], current: int) -> str:
+    """The heading and caption of the stop ``current`` (0-based) of ``texts`` (title, caption).
+
+    Every stop's text is laid in the same grid cell and only the current one is visible, so the
+    block is as tall as the tallest stop at whatever width and language: the map below it stays
+    put from stop to stop (issue #12: it jumped a caption line). The others are hidden from
+    sight and from assistive tools (``visibility: hidden``, ``aria-hidden``); only the current
+    one carries the ids ``tour-title`` and ``tour-caption``. Every string is escaped.
+    """
+    cells = []
+    for index, (title, caption) in enumerate(texts):
+        if index == current:
+            cells.append(
+                '<div class="ninohe-stop-text-now">'
+                f'<p id="tour-title" class="ninohe-stop-title">{html_text(title)}</p>'
+                f'<p id="tour-caption" class="ninohe-stop-caption">{html_text(caption)}</p></div>'
+            )
+        else:
+            cells.append(
+                '<div class="ninohe-stop-text-other" aria-hidden="true">'
+                f'<p class="ninohe-stop-title">{html_text(title)}</p>'
+                f'<p class="ninohe-stop-caption">{html_text(caption)}</p></div>'
+            )
+    # One line of HTML: a blank line would end Markdown's HTML block.
+    return f'<div class="ninohe-stop-text">{"".join(cells)}</div>'.replace("\n", " ")
 
 
 #: Session keys of the map page's view: the seed handed to st_folium, and what it was seeded for.
