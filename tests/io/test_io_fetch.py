@@ -89,22 +89,20 @@ def test_fetch_command_imports_with_attribution(served: FileServer, make_data_di
     assert "attribution: 国土地理院" in out
 
 
-def test_fetch_n03_zip_selects_the_city_but_needs_a_measure(
+def test_fetch_n03_zip_selects_the_city_as_a_reference_outline(
     served: FileServer, make_data_dir, capsys
 ) -> None:  # type: ignore[no-untyped-def]
+    """The city outline is reference data (issue #13): no measure is asked for or invented."""
     root = make_data_dir()
-    code = main(
-        [
-            "fetch",
-            "n03-iwate",
-            "--url",
-            served.url("N03-test_03_GML.zip"),
-            "--data",
-            str(root),
-            "--dry-run",
-        ]
-    )
+    args = ["fetch", "n03-iwate", "--url", served.url("N03-test_03_GML.zip"), "--data", str(root)]
+    code = main([*args, "--dry-run"])
     out = capsys.readouterr().out
-    assert code == 1
-    assert "[feature n03-03213] (measure): missing field 'measure'" in out
+    assert code == 0, out
+    assert "measure" not in out
     assert not list((root / "layers").iterdir())
+    assert main(args) == 0
+    doc = json.loads(next((root / "layers").iterdir()).read_text(encoding="utf-8"))
+    assert doc["layer"]["kind"] == "reference"
+    assert [f["properties"]["id"] for f in doc["features"]] == ["n03-03213"]
+    assert "measure" not in doc["features"][0]["properties"]
+    assert "国土数値情報（行政区域データ）" in doc["layer"]["source_ja"]

@@ -181,11 +181,23 @@ def test_missing_file_raises_data_file_error(tmp_path: Path) -> None:
 
 @pytest.fixture
 def no_reference(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No env var: nothing to find (the product never looks in the shared test folder)."""
+    """No env var and no shipped outline: nothing to find (the product never looks in the
+    shared test folder)."""
     empty = tmp_path / "no-reference"
     empty.mkdir()
     monkeypatch.delenv(BOUNDARY_ENV, raising=False)
+    monkeypatch.setattr(boundary_module, "shipped_data_dir", lambda: empty)
     return empty
+
+
+def test_the_shipped_outline_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #13: validate checks against the city outline shipped as a layer (made by the N03
+    importer), not a bounding box, when no boundary is named."""
+    monkeypatch.delenv(BOUNDARY_ENV, raising=False)
+    b = find_boundary()
+    assert b.exact is True and b.source.endswith("city-outline.geojson")
+    assert b.geometry.contains(CASTLE)
+    assert b.geometry.area < box(*CITY_BBOX).area * 0.8  # the outline, not the box
 
 
 @pytest.mark.usefixtures("no_reference")

@@ -1,8 +1,10 @@
 """The city boundary for the "inside the city" check.
 
-The official boundary (国土数値情報 N03, 二戸市 03213) is not shipped with the project: it is read
-from a file the user has — ``--boundary FILE`` or ``$NINOHE_GEO_BOUNDARY``. Without one, the check
-falls back to the city's bounding box, and the report says so.
+The official boundary (国土数値情報 N03, 二戸市 03213) is shipped as the context layer
+``layers/city-outline.geojson`` — the output of ``ninohe-geo import`` run on the N03 file, with
+its attribution 「『国土数値情報（行政区域データ）』（国土交通省）を加工して作成」 (issue #13).
+The check reads ``--boundary FILE``, else ``$NINOHE_GEO_BOUNDARY``, else that shipped outline;
+only when none is there does it fall back to the city's bounding box, and the report says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from shapely.geometry.base import BaseGeometry
 
 from ninohe_geo.errors import DataFileError
 from ninohe_geo.model.checks import SHAPE_ERRORS
-from ninohe_geo.paths import BOUNDARY_ENV
+from ninohe_geo.paths import BOUNDARY_ENV, layers_dir, shipped_data_dir
+
+#: The shipped outline layer (a context layer made by the N03 importer).
+OUTLINE_LAYER = "city-outline"
 
 CITY_CODE = "03213"
 #: Bounding box of 二戸市 (lon/lat), from 国土数値情報（行政区域データ）N03 2021
@@ -86,6 +91,9 @@ def find_boundary(explicit: Path | None = None) -> Boundary:
         if not path.is_file():
             raise DataFileError(path, f"boundary file not found (named by ${BOUNDARY_ENV})")
         return read_boundary(path)
+    shipped = layers_dir(shipped_data_dir()) / f"{OUTLINE_LAYER}.geojson"
+    if shipped.is_file():
+        return read_boundary(shipped)
     return Boundary(
         geometry=box(*CITY_BBOX),
         source="bounding box of 二戸市 (no boundary file found; pass --boundary)",

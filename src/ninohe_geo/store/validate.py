@@ -66,7 +66,7 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
 
         problems.extend(all_tour_problems(load_tours(target), catalog))
         problems.extend(_catalog_problems(catalog, boundary))
-        count = len(catalog.features)
+        count = len(catalog.features) + len(catalog.reference)
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
         _, records, found = read_layer(target, plan)
@@ -90,18 +90,23 @@ def validate_store(location: str, boundary: Boundary) -> Report:
         return validate_path(folder_of(location), boundary)
     catalog = open_catalog(location)
     return _report(
-        redact(location), len(catalog.features), _catalog_problems(catalog, boundary), boundary
+        redact(location),
+        len(catalog.features) + len(catalog.reference),
+        _catalog_problems(catalog, boundary),
+        boundary,
     )
 
 
 def _catalog_problems(catalog: Catalog, boundary: Boundary) -> list[Problem]:
     """The catalogue's own problems and every feature outside the boundary."""
     problems = list(catalog.problems)
-    features = catalog.features
     file_of = {info.id: info.file for info in catalog.layers}
-    for fid, layer, geom in zip(features["id"], features["layer"], features.geometry, strict=True):
-        file = file_of.get(layer, f"{layer}.geojson")
-        problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
+    for features in (catalog.features, catalog.reference):  # reference layers are checked too
+        for fid, layer, geom in zip(
+            features["id"], features["layer"], features.geometry, strict=True
+        ):
+            file = file_of.get(layer, f"{layer}.geojson")
+            problems.extend(boundary_problems(file, fid, geom, boundary.geometry))
     return problems
 
 
