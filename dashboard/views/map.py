@@ -61,11 +61,13 @@ st.markdown(
 if view.empty:
     st.warning(t("none_match", lang))
 
-# The map first (issue #12): full width until a feature is selected; then the details beside it.
-if selected:
+# The map first (issue #12): full width until a feature is selected, then the details beside
+# it. The columns always exist (so a selection never remounts the map and loses its view); with
+# nothing selected, CSS hides the empty details column and lets the map take the row.
+with st.container(key="map-row"):
     col_map, col_details = st.columns([3, 2], gap="medium")
-else:
-    col_map = col_details = st.container()
+if not selected:
+    st.html(web.MAP_FIRST_CSS)
 with col_map:
     st_folium(
         mapview.add_reference(
@@ -87,12 +89,12 @@ with col_map:
         height=MAP_HEIGHT,
         use_container_width=True,
     )
-with col_details:
-    if selected:
-        web.details_panel(feature_details(cat, selected, lang), lang)
-        st.button(t("details_close", lang), key="details-close", on_click=web.clear_selection)
-    else:
+    if not selected:
         st.caption(t("details_hint", lang))
     with st.expander(t("share_title", lang), icon=":material/share:"):
         web_meeting.share_panel(shared, lang)
         web_meeting.print_panel(shared, lang)
+with col_details:
+    if selected:
+        web.details_panel(feature_details(cat, selected, lang), lang)
+        st.button(t("details_close", lang), key="details-close", on_click=web.clear_selection)

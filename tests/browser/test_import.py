@@ -220,20 +220,30 @@ def test_a_city_employee_imports_the_city_aed_list_through_the_form(
     expect(page.get_by_role("radio", name=re.compile("参考データ"))).to_be_checked()
     expect(main).not_to_contain_text("公共施設", use_inner_text=True)
     expect(main).to_contain_text("設置位置：更新中 / ４階生涯学習課内", use_inner_text=True)
-    # Nothing is written before the source is confirmed and an editor signs in.
-    layer_file = import_app.data_dir / "layers" / "ninohe-aed-032131.geojson"
+    # The AEDs are shipped (layer "aed", made by this importer): the newer copy goes to that
+    # layer and replaces it, saying what changed.
+    layer_file = import_app.data_dir / "layers" / "aed.geojson"
+    before = json.loads(layer_file.read_text(encoding="utf-8"))
+    expect(page.get_by_label(re.compile("レイヤ名"))).to_have_value("aed")
+    expect(main).to_contain_text("replaces layer 'aed' (44 features)", use_inner_text=True)
+    # Nothing is written before the source is confirmed, the replacement ticked and an editor
+    # signed in.
     _confirm_source(page)
+    page.get_by_text("既存のレイヤ「aed」（44 件）を置き換える").click()
     page.get_by_label("アカウント名").fill("sato")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
     page.get_by_text("sato（editor）としてサインイン中").wait_for()
-    assert not layer_file.exists()
+    assert json.loads(layer_file.read_text(encoding="utf-8")) == before
     page.wait_for_function(
         "() => [...document.querySelectorAll('button')].some("
         "b => b.innerText.trim() === '取り込む' && !b.disabled)"
     )
     page.get_by_role("button", name="取り込む").click()
-    page.get_by_text("レイヤ「ninohe-aed-032131」に 44 件を取り込みました").wait_for()
+    page.get_by_text("レイヤ「aed」に 44 件を取り込みました").wait_for()
+    # What changed: nothing created or removed (the same 44 places; at most their date).
+    expect(main).to_contain_text("追加 0 件", use_inner_text=True)
+    expect(main).to_contain_text("削除 0 件", use_inner_text=True)
     doc = json.loads(layer_file.read_text(encoding="utf-8"))
     assert doc["layer"]["kind"] == "reference" and len(doc["features"]) == 44
     assert not any("measure" in f["properties"] for f in doc["features"])
@@ -244,14 +254,14 @@ def test_a_city_employee_imports_the_city_aed_list_through_the_form(
 
     catalog = load_catalog(import_app.data_dir)
     plan_count = len(catalog.features)
-    assert len(catalog.reference) == 44 and "ninohe-aed-032131" not in set(
-        catalog.features["layer"]
-    )
+    assert (catalog.reference["layer"] == "aed").sum() == 44
+    assert "aed" not in set(catalog.features["layer"])
     page.goto(import_app.url)
     page.get_by_text(f"表示中 {plan_count} / {plan_count} 件").wait_for(timeout=60_000)
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
     frame.wait_for_function(
-        "() => document.querySelectorAll('[data-ref-id]').length === 44", timeout=30_000
+        "() => document.querySelectorAll('[data-ref-id^=\"da-aed-\"]').length === 44",
+        timeout=30_000,
     )
     expect(frame.locator(".ninohe-ref-control")).to_contain_text(
         "AED設置箇所（オープンデータ）（44）"

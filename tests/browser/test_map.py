@@ -196,7 +196,7 @@ def test_the_legend_folds_away(page: Any, shipped_app: Any, shipped: Any) -> Non
     frame = map_frame(page)
     wait_for_features(frame, len(shipped.features))
     legend = frame.locator(".ninohe-legend details")
-    # Beside the details column the map is narrower than 800 px: the legend starts folded,
+    # At 1400 px the map is narrower than 1100 px (even full width): the legend starts folded,
     # opens with one click on 凡例, and folds again.
     expect(legend).to_have_js_property("open", False)
     frame.locator(".ninohe-legend summary").click()
@@ -204,3 +204,37 @@ def test_the_legend_folds_away(page: Any, shipped_app: Any, shipped: Any) -> Non
     expect(legend).to_contain_text(shipped.plan.pillars[0].short_ja, use_inner_text=True)
     frame.locator(".ninohe-legend summary").click()
     expect(legend).to_have_js_property("open", False)
+
+
+def test_the_map_fills_the_row_until_something_is_selected(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    """Issue #12: at 1400 px the map was 548 px wide beside an empty details column, its bottom
+    below the fold. Now it takes the row, and its bottom is on screen; a selection brings the
+    details beside it without reloading the map (the same frame, the view kept)."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, len(shipped.features))
+    iframe = page.locator("iframe[title*='st_folium']")
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    full = iframe.bounding_box()
+    row = main.bounding_box()
+    assert full is not None and row is not None
+    assert full["width"] > 0.9 * (row["width"] - 2 * 48), (full, row)
+    assert full["y"] + full["height"] <= 900, full  # the whole map above the fold
+    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
+    page.get_by_role("heading", name="九戸城跡").wait_for()
+    page.wait_for_function(
+        "w => document.querySelector(\"iframe[title*='st_folium']\").getBoundingClientRect()"
+        ".width < w",
+        arg=0.7 * full["width"],
+    )
+    assert not frame.is_detached()  # the map was not reloaded
+    page.get_by_role("button", name="詳細を閉じる").click()
+    page.wait_for_function(
+        "w => document.querySelector(\"iframe[title*='st_folium']\").getBoundingClientRect()"
+        ".width > w",
+        arg=0.9 * full["width"],
+    )
+    assert not frame.is_detached()

@@ -102,15 +102,22 @@ def test_a_copied_link_restores_the_view_in_a_new_browser(
     page.wait_for_function("() => location.search.includes('basemap=gsi-pale')")
     _wait_drawn(page, len(p3))
     frame = _frame(page)
+    # Select first: the details then open beside the map, which narrows it (issue #12: the map
+    # fills the row until something is selected); the view is set on the narrowed map.
+    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
+    castle_en = shipped.features.loc["kunohe-castle-ruins", "name_en"]
+    page.get_by_role("heading", name=castle_en).wait_for()
+    page.wait_for_function("() => location.search.includes('feature=kunohe-castle-ruins')")
+    page.wait_for_function(
+        "() => document.querySelector(\"iframe[title*='st_folium']\").getBoundingClientRect()"
+        ".width < 0.7 * document.querySelector(\"[data-testid='stMainBlockContainer']\")"
+        ".getBoundingClientRect().width"
+    )
     frame.evaluate("([c, z]) => window.map.setView(c, z, {animate: false})", [list(CENTER), ZOOM])
     page.wait_for_function(
         "c => decodeURIComponent(location.search).includes('center=' + c)",
         arg=f"{CENTER[0]},{CENTER[1]}",
     )
-    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
-    castle_en = shipped.features.loc["kunohe-castle-ruins", "name_en"]
-    page.get_by_role("heading", name=castle_en).wait_for()
-    page.wait_for_function("() => location.search.includes('feature=kunohe-castle-ruins')")
     # Playwright's page.url misses Streamlit's history.replaceState: read the address bar.
     link = page.evaluate("() => location.href")
     query = parse_qs(urlparse(link).query)

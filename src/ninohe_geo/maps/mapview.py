@@ -140,11 +140,11 @@ def legend_options(plan: Plan, lang: Lang) -> dict[str, Any]:
             {"color": p.color, "label": f"{p.short(lang)} {p.name(lang)}"} for p in plan.pillars
         ],
         "looseNote": t("legend_loose", lang),
-        # A <details>, folded on maps narrower than 800 px (the planner's map beside its
-        # details): open, it covered about 40 % of the map in English and hid the points
-        # under it (issue #12). One click on 凡例 opens it.
+        # A <details>, folded on maps narrower than 1100 px (the planner's map at 1400×900,
+        # full width or beside its details): open, it covered about 40 % of the map in English
+        # and hid the points under it (issue #12). One click on 凡例 opens it.
         "collapsible": True,
-        "openFrom": 800,
+        "openFrom": 1100,
     }
 
 

@@ -70,6 +70,7 @@
           var path = marker.getElement && marker.getElement();
           if (path) {
             path.setAttribute("data-ref-id", point.id);
+            path.setAttribute("role", "img");
             path.setAttribute("aria-label", point.name);
             path.classList.add("ninohe-ref-point");
           }

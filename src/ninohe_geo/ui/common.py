@@ -221,6 +221,16 @@ def details_panel(details: Details | None, lang: Lang) -> None:
     )
 
 
+#: With nothing selected, the map takes the whole row (the details column is empty).
+MAP_FIRST_CSS = (
+    "<style>"
+    ".st-key-map-row [data-testid='stColumn']:nth-child(2) { display: none; }"
+    ".st-key-map-row [data-testid='stColumn']:first-child"
+    " { flex: 1 1 100% !important; width: 100% !important; max-width: 100% !important; }"
+    "</style>"
+)
+
+
 def clear_selection() -> None:
     """Close the details (a button's callback): the map fills the page again."""
     st.session_state["selected"] = None

@@ -318,6 +318,21 @@ def _preview_rows(prepared: ImportPlan, lang: Lang, count: int = 5) -> None:
         st.table(pd.DataFrame(rows).set_index(t("field_name_ja", lang)))
 
 
+def _known_layer(data: bytes, name: str) -> str:
+    """The store's layer an earlier import of the same known dataset made, or ''."""
+    try:
+        detected = _prepare(data, name, default_layer_name(name), "", None)
+    except NinoheGeoError:
+        return ""
+    if detected.mapping.name in ("generic", "ninohe"):
+        return ""
+    for layer_id, meta in webedit.app_store().layers().items():
+        info = meta.get("import") if isinstance(meta, dict) else None
+        if isinstance(info, dict) and info.get("mapping") == detected.mapping.name:
+            return str(layer_id)
+    return ""
+
+
 def _import_section(name: str, data: bytes, lang: Lang) -> None:
     marker = (name, len(data), hashlib.sha256(data).hexdigest())
     if st.session_state.get("io_file_seen") != marker:
@@ -333,6 +348,11 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         ]:
             st.session_state.pop(key, None)
         st.session_state["io_file_seen"] = marker
+        # A newer copy of a dataset already in the store (the shipped AEDs, say) goes to the
+        # layer it made before, so re-importing updates it and says what changed (issue #13).
+        known = _known_layer(data, name)
+        if known:
+            st.session_state["io_layer"] = known
     col_a, col_b = st.columns(2)
     layer = col_a.text_input(t("io_layer", lang), value=default_layer_name(name), key="io_layer")
     crs = col_b.text_input(t("io_crs", lang), value="", key="io_crs")
