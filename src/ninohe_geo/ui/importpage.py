@@ -350,11 +350,9 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         st.session_state["io_file_seen"] = marker
         # A newer copy of a dataset already in the store (the shipped AEDs, say) goes to the
         # layer it made before, so re-importing updates it and says what changed (issue #13).
-        known = _known_layer(data, name)
-        if known:
-            st.session_state["io_layer"] = known
+        st.session_state["io_layer"] = _known_layer(data, name) or default_layer_name(name)
     col_a, col_b = st.columns(2)
-    layer = col_a.text_input(t("io_layer", lang), value=default_layer_name(name), key="io_layer")
+    layer = col_a.text_input(t("io_layer", lang), key="io_layer")
     crs = col_b.text_input(t("io_crs", lang), value="", key="io_crs")
     expert_text = st.session_state.get("io_mapping_text")
     try:
@@ -362,8 +360,8 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
     except NinoheGeoError as exc:
         st.error(f"{t('io_read_error', lang)}: {markdown_text(str(exc))}")
         return
-    known = detected.mapping.name not in ("generic", "ninohe")
-    if known:
+    is_known = detected.mapping.name not in ("generic", "ninohe")
+    if is_known:
         st.success(t("io_known_dataset", lang, title=detected.mapping.title_ja))
     else:
         st.info(t("io_unknown_dataset", lang))
@@ -371,7 +369,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
     try:
         if expert_text:
             mapping_text = expert_text
-        elif known:
+        elif is_known:
             mapping_text = formmap.apply_answers(detected.mapping, answers).yaml_text
         else:
             mapping_text = formmap.form_mapping(answers, layer.strip() or "imported").yaml_text
