@@ -248,7 +248,7 @@ def test_legend_options(good_catalog: Catalog) -> None:
     assert options["title"] == "Legend"
     assert options["items"][0]["label"] == "Policy 1 Jobs, industry and exchange"
     assert len(options["items"]) == 4
-    assert options["collapsible"] is True and options["openFrom"] == 800
+    assert options["collapsible"] is True and options["openFrom"] == 1100
 
 
 def test_unknown_basemap_falls_back_to_default(good_catalog: Catalog) -> None:

@@ -148,3 +148,28 @@ def test_indicator_value_never_guesses(plan: Plan) -> None:
             assert indicator_value(ind, "en") == "Unconfirmed"
     bare = by_id["P2-I1"].model_copy(update={"known_value_source": None})
     assert indicator_value(bare, "en") == "1.50 (2013–2017)"
+
+
+@pytest.mark.parametrize(
+    ("fid", "lang", "expected"),
+    [
+        ("tendaiji-temple", "ja", "約 1.5 km"),
+        ("tendaiji-temple", "en", "about 1.5 km"),
+        ("tomai-station", "ja", "約 400 m"),
+        ("tekiseisha", "ja", "約 30 m"),
+    ],
+)
+def test_details_state_how_far_the_place_may_be(fid: str, lang: str, expected: str) -> None:
+    """Issue #13: 「位置の誤差 約 3 km」 — the uncertainty as a distance, beside the word."""
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    details = feature_details(catalog, fid, lang)  # type: ignore[arg-type]
+    assert details is not None
+    label = "位置の誤差" if lang == "ja" else "Position uncertainty"
+    assert (label, expected) in details.rows(lang)  # type: ignore[arg-type]
+
+
+def test_no_uncertainty_row_when_none_is_stated() -> None:
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    details = feature_details(catalog, "disaster-base-study", "ja")
+    assert details is not None and details.error == ""
+    assert "位置の誤差" not in [label for label, _ in details.rows("ja")]
