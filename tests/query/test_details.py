@@ -84,7 +84,9 @@ def test_loose_feature_shows_its_note(good_catalog: Catalog) -> None:
     assert d is not None
     assert d.loose is True
     assert d.accuracy == "概略"
-    assert dict(d.rows("ja"))["位置の精度"] == "概略（位置は概略 / approximate）"
+    assert (
+        dict(d.rows("ja"))["位置の精度"] == "概略（位置は概略）"
+    )  # the note in the page language only
 
 
 def test_unknown_id_is_none(good_catalog: Catalog) -> None:
@@ -173,3 +175,29 @@ def test_no_uncertainty_row_when_none_is_stated() -> None:
     details = feature_details(catalog, "disaster-base-study", "ja")
     assert details is not None and details.error == ""
     assert "位置の誤差" not in [label for label, _ in details.rows("ja")]
+
+
+@pytest.mark.parametrize(
+    ("note", "lang", "expected"),
+    [
+        (
+            "GSIデータの施設の座標 / the facility's point in the GSI data",
+            "ja",
+            "GSIデータの施設の座標",
+        ),
+        (
+            "GSIデータの施設の座標 / the facility's point in the GSI data",
+            "en",
+            "the facility's point in the GSI data",
+        ),
+        ("座標は概略", "en", "座標は概略"),  # one language only: shown as it is
+        ("A / B", "ja", "A / B"),  # not a ja / en pair
+        (None, "ja", None),
+    ],
+)
+def test_a_bilingual_note_is_shown_in_the_page_language(
+    note: str | None, lang: str, expected: str | None
+) -> None:
+    from ninohe_geo.query.details import note_in
+
+    assert note_in(note, lang) == expected  # type: ignore[arg-type]

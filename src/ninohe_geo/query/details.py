@@ -109,7 +109,7 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         period=_text(row, "period") or t("unconfirmed", lang),
         summary=row["summary_ja"] if lang == "ja" else row["summary_en"],
         accuracy=choice(ACCURACIES, row["accuracy"]).label(lang),
-        accuracy_note=_text(row, "accuracy_note"),
+        accuracy_note=note_in(_text(row, "accuracy_note"), lang),
         loose=bool(row["loose"]),
         source=row["source"],
         source_url=_text(row, "source_url"),
@@ -118,6 +118,20 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         indicators=tuple((i.name(lang), indicator_value(i, lang)) for i in pillar.indicators),
         error=position_error(row, lang),
     )
+
+
+def note_in(note: str | None, lang: Lang) -> str | None:
+    """The part of a bilingual note ("日本語 / English", as the shipped data writes them) in
+    ``lang``; a note in one language is shown as it is (issue #12: notes mixed both)."""
+    if not note:
+        return note
+    parts = [p.strip() for p in note.split(" / ")]
+    if len(parts) == 2 and parts[0] and parts[1]:
+        japanese = any("\u3040" <= ch <= "\u9fff" for ch in parts[0])
+        latin = not any("\u3040" <= ch <= "\u9fff" for ch in parts[1])
+        if japanese and latin:
+            return parts[0] if lang == "ja" else parts[1]
+    return note
 
 
 def position_error(row: pd.Series, lang: Lang) -> str:
