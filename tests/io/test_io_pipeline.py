@@ -493,6 +493,24 @@ def test_undo_takes_the_whole_import_back(store: Store, tmp_path: Path) -> None:
     assert store.records() == sample
 
 
+def test_undoing_an_import_that_made_a_layer_removes_the_layer(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue #12: the layer an import created goes with the undo (the app's layer list, filters
+    and downloads no longer show it), and importing again makes it anew, no "replace" asked."""
+    from ninohe_geo.store.catalog import store_catalog
+
+    _import(store, _v1(tmp_path), ALICE)
+    assert "plans" in {layer.id for layer in store_catalog(store).layers}
+    store.undo_last(ALICE)
+    assert "plans" not in {layer.id for layer in store_catalog(store).layers}
+    again = prepare_import(_v1(tmp_path), "plans", boundary=test_boundary(), store=store)
+    assert again.existing_features is None
+    result = write_import(again, actor=ALICE, store=store)
+    assert result.batch.created == 3 and _live(store) == ["p-a", "p-b", "p-c"]
+    assert "plans" in {layer.id for layer in store_catalog(store).layers}
+
+
 def test_a_blocked_import_changes_nothing(store: Store) -> None:
     before, revision = store.snapshot(), store.revision()
     blocked = prepare_import(

@@ -348,10 +348,10 @@ def prepare_import(
     _boundary_checks(candidates, bnd, file)
     live = target.records()
     _duplicates(candidates, live, layer, file)
-    existing = None
-    if layer in target.layers():
-        existing = sum(1 for r in live if r.layer == layer)
-    return ImportPlan(source, chosen, layer, candidates, file_problems, bnd, plan, existing)
+    # A layer an undone import left empty counts as gone (issue #12): importing again makes it
+    # anew, with no "replace" asked.
+    existing = sum(1 for r in live if r.layer == layer) if layer in target.layers() else 0
+    return ImportPlan(source, chosen, layer, candidates, file_problems, bnd, plan, existing or None)
 
 
 def _drop_repeated_rows(
@@ -459,7 +459,8 @@ def write_import(
     if not prepared.kept(exclude):
         raise ImportBlockedError(prepared.file, "no feature left to import; nothing was written")
     target = target_store(store)
-    if prepared.layer in target.layers() and not replace:
+    live_in_layer = any(r.layer == prepared.layer for r in target.records())
+    if prepared.layer in target.layers() and live_in_layer and not replace:
         raise ImportFileError(
             f"{target.location} layer {prepared.layer}",
             f"layer {prepared.layer!r} exists: pass --replace to replace it",

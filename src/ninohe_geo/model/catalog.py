@@ -131,6 +131,13 @@ def _text(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
 
 
+def emptied_import(info: LayerInfo) -> bool:
+    """Whether a layer is what an undone import left: made by an import, no feature left. Such a
+    layer is gone as far as the app is concerned (issue #12: undoing an import that created a
+    layer removes the layer too); importing again makes it anew."""
+    return info.count == 0 and bool(info.mapping)
+
+
 def layer_kind(meta: dict[str, Any]) -> str:
     """A layer's kind from its metadata (``layer.kind``): ``plan`` unless it says
     ``reference``."""
@@ -271,7 +278,7 @@ def load_catalog(root: Path) -> Catalog:
     for path in paths:
         info, recs, found = read_layer(path, plan)
         problems.extend(found)
-        if info is not None:
+        if info is not None and not emptied_import(info):
             layers.append(info)
         records.extend(recs)
         owners.extend((path.name, r["id"]) for r in recs)

@@ -20,6 +20,7 @@ import yaml
 
 from ninohe_geo.model.catalog import (
     Catalog,
+    emptied_import,
     layer_info,
     layer_kind,
     load_catalog,
@@ -60,7 +61,9 @@ def store_catalog(store: Store) -> Catalog:
     layers = []
     for layer_id in sorted(set(metas) | set(counts)):
         meta = metas.get(layer_id) or {}
-        layers.append(layer_info(meta, layer_id, f"{layer_id}.geojson", counts.get(layer_id, 0)))
+        info = layer_info(meta, layer_id, f"{layer_id}.geojson", counts.get(layer_id, 0))
+        if not emptied_import(info):
+            layers.append(info)
     features, reference = split_records(records, layers, plan)
     return Catalog(plan, tuple(layers), features, tuple(problems), reference)
 
