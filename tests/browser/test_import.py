@@ -172,6 +172,21 @@ def _confirm_source(page: Any) -> None:
     expect(page.get_by_role("checkbox", name=re.compile("出典を確認しました"))).to_be_checked()
 
 
+def test_a_neighbouring_towns_list_is_refused_with_its_reason(
+    page: Any, import_app: AppServer
+) -> None:
+    """Issue #13: one sentence says whose list it is, not a per-row flood; nothing to accept."""
+    before = sorted(p.name for p in (import_app.data_dir / "layers").iterdir())
+    page.goto(f"{import_app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(
+        str(REPO / "tests" / "data" / "import" / "public_facilities_other_town.csv")
+    )
+    page.get_by_text("この一覧は岩手県一戸町（033031）のものです", exact=False).wait_for()
+    expect(page.get_by_role("button", name="取り込む")).to_have_count(0)
+    assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
+
+
 def test_a_list_with_no_measure_is_finished_in_the_form_without_yaml(
     page: Any, import_app: AppServer
 ) -> None:

@@ -121,3 +121,33 @@ def test_the_form_keeps_a_known_dataset_and_changes_only_what_it_asks(make_data_
     mapping = formmap.apply_answers(detected.mapping, renamed)
     assert mapping.title_ja == "AED（市の公開データ）" and mapping.kind == "reference"
     assert mapping.details == detected.mapping.details
+
+
+def test_a_neighbouring_towns_list_is_refused_with_one_summary(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Issue #13: a file from another municipality is refused with a summary that says whose it
+    is, not drowned in per-row errors — even with the leading zero of its code removed."""
+    from ninohe_geo.io.errors import ImportFileError
+
+    root = make_data_dir()
+    source = IMPORT_DATA / "public_facilities_other_town.csv"
+    with pytest.raises(ImportFileError) as err:
+        prepare_import(source, "x", store=root, boundary=test_boundary())
+    text = str(err.value)
+    assert "この一覧は岩手県一戸町（033031）のものです" in text
+    assert "2か所すべてが二戸市の外にあります" in text  # the repeated row counted once
+    assert "public_facilities_other_town.csv" in text
+
+
+def test_ninohe_points_outside_are_reported_per_row_not_refused(make_data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Only a list that is wholly another town's is refused: Ninohe's own list with a stray
+    point still gets its per-row report."""
+    from ninohe_geo.io.pipeline import municipality_code
+
+    assert municipality_code("32131") == "032131" and municipality_code("03213") == "03213"
+    prepared = prepare_import(
+        IMPORT_DATA / "public_facilities_new.csv",
+        "x",
+        store=make_data_dir(),
+        boundary=test_boundary(),
+    )
+    assert len(prepared.candidates) == 2

@@ -346,6 +346,7 @@ def prepare_import(
     if chosen.drop_repeated_rows:
         candidates = _drop_repeated_rows(candidates, file_problems, file)
     _boundary_checks(candidates, bnd, file)
+    _refuse_other_municipality(source, candidates, file)
     live = target.records()
     _duplicates(candidates, live, layer, file)
     # A layer an undone import left empty counts as gone (issue #12): importing again makes it
@@ -380,6 +381,55 @@ def _drop_repeated_rows(
             )
         )
     return kept
+
+
+#: Columns of the open-data layouts that hold the publishing municipality's code and name.
+CODE_COLUMNS = ("全国地方公共団体コード", "都道府県コード又は市区町村コード")
+NAME_COLUMNS = ("地方公共団体名", "市区町村名")
+CITY_CODE6 = "032131"
+
+
+def municipality_code(value: str) -> str:
+    """A municipality code as six digits (a spreadsheet drops the leading zero: 32131 →
+    032131); a five-digit code starting with 0 is the code without its check digit."""
+    text = value.strip()
+    if len(text) == 5 and text.startswith("0"):
+        return text  # 03213: compared on its first five digits
+    return text.zfill(6) if text.isdigit() else text
+
+
+def _refuse_other_municipality(source: SourceTable, candidates: list[Candidate], file: str) -> None:
+    """A whole list from another municipality is refused with one summary (issue #13), not
+    drowned in per-row "outside the city" errors: every place lies outside and the list's own
+    code says whose it is."""
+    placed = [c for c in candidates if c.geometry is not None]
+    outside = [
+        c for c in placed if any(p.message.startswith("outside the city") for p in c.problems)
+    ]
+    if not placed or len(outside) < len(placed):
+        return
+    column = next((c for c in CODE_COLUMNS if c in source.columns), None)
+    if column is None:
+        return
+    codes = {municipality_code(row.get(column) or "") for row in source.rows} - {""}
+    if not codes or any(CITY_CODE6.startswith(code) for code in codes):
+        return
+    names = sorted(
+        {
+            (row.get(name) or "").strip()
+            for row in source.rows
+            for name in NAME_COLUMNS
+            if (row.get(name) or "").strip()
+        }
+    )
+    whose = "・".join(names) or "another municipality"
+    code_text = ", ".join(sorted(codes))
+    raise ImportFileError(
+        file,
+        f"この一覧は{whose}（{code_text}）のものです。{len(placed)}か所すべてが二戸市の外にあります"
+        f"（二戸市は {CITY_CODE6}）。/ This list is {whose}'s ({code_text}); all {len(placed)} "
+        f"points lie outside 二戸市 (032131): import a list of Ninohe City.",
+    )
 
 
 def _boundary_checks(candidates: list[Candidate], bnd: Boundary, file: str) -> None:
