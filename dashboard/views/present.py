@@ -59,7 +59,12 @@ view, _, _ = share.shown_features(cat, shown, tours)
 group = mapview.feature_group(view, cat.plan, lang, dataset=web.map_dataset(cat))
 overlays.add_focus(group, sview, stop, total, present=True)
 st_folium(
-    mapview.base_map(cat.plan, lang, basemap_id=basemap_id or "gsi-std", bounds=everything),
+    mapview.add_reference(  # the city outline, so the city shows even when tiles do not
+        mapview.base_map(cat.plan, lang, basemap_id=basemap_id or "gsi-std", bounds=everything),
+        cat,
+        lang,
+        outlines_only=True,
+    ),
     key="present-map",
     feature_group_to_add=group,
     returned_objects=[],

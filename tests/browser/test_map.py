@@ -238,3 +238,32 @@ def test_the_map_fills_the_row_until_something_is_selected(
         arg=0.9 * full["width"],
     )
     assert not frame.is_detached()
+
+
+def test_the_outline_and_the_aeds_are_drawn_as_reference(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    """Issue #13: the city outline and the city's 44 AEDs are on the planner's map, under the
+    plan's points, each layer with its own toggle; a click on an AED shows its facts."""
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, len(shipped.features))
+    expect(frame.locator(".leaflet-ninohe-outline-pane path").first).to_be_attached()
+    frame.wait_for_function(
+        "() => document.querySelectorAll('[data-ref-id^=\"da-aed-\"]').length === 44"
+    )
+    control = frame.locator(".ninohe-ref-control")
+    expect(control).to_contain_text("AED設置箇所（オープンデータ）（44）")
+    # The plan's points stay above the context.
+    z = frame.evaluate(
+        "() => [getComputedStyle(document.querySelector('.leaflet-ninohe-reference-pane')).zIndex,"
+        " getComputedStyle(document.querySelector('.leaflet-ninohe-points-pane')).zIndex]"
+    )
+    assert int(z[0]) < int(z[1])
+    frame.locator("[data-ref-id='da-aed-032131-2']").dispatch_event("click")
+    expect(frame.locator(".ninohe-ref-popup")).to_contain_text("設置位置：事務室前公衆電話の横")
+    # The toggle hides the AEDs.
+    control.get_by_text("AED設置箇所（オープンデータ）（44）").click()
+    frame.wait_for_function(
+        "() => document.querySelectorAll('[data-ref-id^=\"da-aed-\"]').length === 0"
+    )

@@ -254,3 +254,23 @@ def test_axe_no_serious_violations(
         assert violations == [], describe(violations)
     finally:
         context.close()
+
+
+def test_the_city_outline_is_drawn(browser: Any, site_url: str) -> None:
+    """Issue #13: the city outline (N03, shipped as a reference layer) is drawn on the site, so
+    the city shows even when no tile loads; it takes no clicks from the projects."""
+    context, page, _ = _context(browser, PHONE)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        outline = page.locator(".leaflet-ninohe-outline-pane path")
+        expect(outline.first).to_be_attached()
+        assert outline.count() >= 1
+        assert (
+            page.eval_on_selector(
+                ".leaflet-ninohe-outline-pane", "p => getComputedStyle(p).pointerEvents"
+            )
+            == "none"
+        )
+    finally:
+        context.close()

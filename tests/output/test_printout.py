@@ -273,3 +273,15 @@ def test_the_selected_project_is_highlighted_in_the_list_and_named_for_the_map(
     assert sorted(map(tuple, data["items"])) == sorted((i.id, i.number) for i in items)
     doc, _ = printing.print_html(good_catalog, share.View(), printing.PrintOptions(), "file:///s")
     assert 'class="print-selected"' not in doc and '"selected":null' in doc
+
+
+def test_the_print_draws_the_city_outline_not_the_aeds() -> None:
+    """Issue #13: the city outline is on the printout; context points (AEDs) are not, so they
+    never crowd the numbered marks."""
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    doc, _ = printing.print_html(catalog, share.View(), printing.PrintOptions(), "file:///s")
+    call = re.search(r"ninoheReference\.addReference\([^,]+, (\{.*?\}), \{", doc)
+    assert call is not None
+    layers = json.loads(call.group(1))["layers"]
+    assert [layer["id"] for layer in layers] == ["city-outline"]
+    assert layers[0]["outlines"] and layers[0]["points"] == []

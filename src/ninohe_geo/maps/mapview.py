@@ -255,10 +255,20 @@ def feature_group(
     return group
 
 
-def add_reference(m: folium.Map, catalog: Catalog, lang: Lang) -> folium.Map:
+def add_reference(
+    m: folium.Map, catalog: Catalog, lang: Lang, outlines_only: bool = False
+) -> folium.Map:
     """Draw the catalogue's reference layers (outline, shelters, AEDs) on ``m``, each with
-    its own toggle; they do not follow the plan's filters (see :mod:`ninohe_geo.maps.reference`)."""
-    element = reference_element(catalog.reference, catalog.reference_layers(), lang)
+    its own toggle; they do not follow the plan's filters (see :mod:`ninohe_geo.maps.reference`).
+
+    ``outlines_only``: only the areas' outlines (the city boundary), no points and no toggle —
+    for print and the presenter, where context points would crowd the plan's numbered marks.
+    """
+    reference, layers = catalog.reference, catalog.reference_layers()
+    if outlines_only and not reference.empty:
+        reference = reference[reference.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+        layers = tuple(layer for layer in layers if layer.id in set(reference["layer"]))
+    element = reference_element(reference, layers, lang, control=not outlines_only)
     if element is not None:
         m.add_child(element)
     return m

@@ -133,15 +133,17 @@ def reference_payload(
 
 
 def reference_element(
-    reference: gpd.GeoDataFrame, layers: Sequence[LayerInfo], lang: Lang
+    reference: gpd.GeoDataFrame, layers: Sequence[LayerInfo], lang: Lang, control: bool = True
 ) -> MacroElement | None:
-    """The element that draws the reference layers (None when there are none)."""
+    """The element that draws the reference layers (None when there are none); ``control``:
+    with the layers control that toggles each."""
     if not layers:
         return None
     options = {
         "title": t("reference_title", lang),
         "sourceLabel": t("reference_source_label", lang),
         "collapsed": False,
+        "control": control,
     }
     return _Call(
         "addReference",

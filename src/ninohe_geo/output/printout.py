@@ -404,6 +404,7 @@ def print_html(
         )
     m.options["zoomControl"] = False
     m.options["zoomSnap"] = 0.25
+    mapview.add_reference(m, catalog, lang, outlines_only=True)  # the city outline (N03)
     group = mapview.feature_group(features, catalog.plan, lang, selected=view.feature)
     group.add_child(_Numbers(items, view.feature))
     group.add_to(m)

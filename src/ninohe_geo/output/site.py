@@ -109,6 +109,17 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
+def _outline_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
+    """The reference layers' outlines (the city boundary) for ``ninohe-reference.js``."""
+    from ninohe_geo.maps.reference import reference_payload
+
+    ref = catalog.reference
+    if not ref.empty:
+        ref = ref[ref.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    layers = [layer for layer in catalog.reference_layers() if layer.id in set(ref["layer"])]
+    return reference_payload(ref, layers, lang)
+
+
 def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
     """The JSON the index page's script reads: map payload, search keys, area rankings, words."""
     order = residents.plan_order(catalog)
@@ -126,6 +137,8 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
             "maxZoom": chosen.max_zoom,
         },
         "bounds": data_bounds(catalog.features),
+        # The city outline (N03, a reference layer), drawn under everything (issue #13).
+        "reference": _outline_payload(catalog, lang),
         "index": build_index(features).to_json(),
         "areas": {
             d.id: {

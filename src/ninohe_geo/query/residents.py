@@ -202,7 +202,7 @@ def residents_base_map(catalog: Catalog, lang: Lang, static_url: str | None = No
     """The planner's base map with one-finger scrolling left to the page (gesture handling) and a
     legend whose swatches carry the pillar marks."""
     kwargs: dict[str, Any] = {"static_url": static_url} if static_url else {}
-    return mapview.base_map(
+    m = mapview.base_map(
         catalog.plan,
         lang,
         gesture_handling=True,
@@ -210,6 +210,7 @@ def residents_base_map(catalog: Catalog, lang: Lang, static_url: str | None = No
         legend=legend_with_marks(catalog, lang),
         **kwargs,
     )
+    return mapview.add_reference(m, catalog, lang, outlines_only=True)  # the city outline
 
 
 def residents_features(

@@ -55,6 +55,9 @@
   }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   ninoheGeo.addLegend(map, data.legend);
+  if (data.reference && window.ninoheReference) {  // the city outline (N03), under everything
+    ninoheReference.addReference(map, data.reference, { control: false });
+  }
   ninoheGeo.watchTiles(map, S.tiles_unavailable);
   var b = data.bounds;
   if (b) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); } else { map.setView([40.23, 141.25], 11); }
