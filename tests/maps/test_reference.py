@@ -51,6 +51,7 @@ def test_payload_has_points_facts_and_outline_rings() -> None:
     assert aed["points"][0]["details"] == ["AED設置箇所", "設置位置：玄関", "小児対応：有"]
     assert aed["source"] == "二戸市 AED設置箇所一覧（CC BY 4.0）"
     assert outline["points"] == [] and len(outline["outlines"]) == 1
+    assert outline["label"] == "境界"  # no count for the one outline
     assert outline["outlines"][0][0] == [40.1, 141.3]  # Leaflet order: lat, lon
 
 

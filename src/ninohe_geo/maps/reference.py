@@ -122,7 +122,8 @@ def reference_payload(
             {
                 "id": layer.id,
                 "title": layer.title(lang),
-                "label": f"{layer.title(lang)}（{len(rows)}）",
+                # A count where it tells something (44 AEDs), not for the one outline.
+                "label": f"{layer.title(lang)}（{len(points)}）" if points else layer.title(lang),
                 "color": REFERENCE_COLORS[n % len(REFERENCE_COLORS)],
                 "source": source,
                 "points": points,
@@ -142,6 +143,8 @@ def reference_element(
     options = {
         "title": t("reference_title", lang),
         "sourceLabel": t("reference_source_label", lang),
+        # Open, in the bottom right (top right, it covered the offline-tiles notice; folded to
+        # Leaflet's icon, it showed as an empty box where the icon image is not served).
         "collapsed": False,
         "control": control,
     }

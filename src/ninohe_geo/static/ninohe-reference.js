@@ -81,7 +81,7 @@
       overlays[layer.label || layer.title] = group;
     });
     if (opts.control !== false && Object.keys(overlays).length) {
-      var control = L.control.layers(null, overlays, { collapsed: !!opts.collapsed, position: "topright" });
+      var control = L.control.layers(null, overlays, { collapsed: !!opts.collapsed, position: opts.position || "bottomright" });
       control.addTo(map);
       var box = control.getContainer();
       if (box) { box.classList.add("ninohe-ref-control"); box.setAttribute("aria-label", opts.title || ""); }
