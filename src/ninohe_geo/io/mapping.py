@@ -135,6 +135,21 @@ def _texts(value: Any, where: str, source: str) -> tuple[str, ...]:
     raise MappingError(source, f"{where} must be text or a list of texts", field=where)
 
 
+def _labelled_fields(doc: dict[str, Any], key: str, what: str, source: str) -> list[Flag]:
+    """``flags`` or ``details``: source field → {ja, en} labels, checked."""
+    raw = doc.get(key) or {}
+    if not isinstance(raw, dict):
+        raise MappingError(source, f"'{key}' must map field → {{ja, en}}", field=key)
+    out = []
+    for name, labels in raw.items():
+        if not isinstance(labels, dict) or not all(
+            isinstance(labels.get(k), str) for k in ("ja", "en")
+        ):
+            raise MappingError(source, f"{what} {name!r} needs ja and en labels", field=key)
+        out.append(Flag(str(name), labels["ja"], labels["en"]))
+    return out
+
+
 def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     """Parse and check mapping YAML; MappingError names the key that is wrong."""
     try:
@@ -180,26 +195,8 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
             f"not schema fields: {', '.join(bad)} (allowed: {', '.join(ALL_FIELDS)})",
             field="properties",
         )
-    flags = []
-    raw_flags = doc.get("flags") or {}
-    if not isinstance(raw_flags, dict):
-        raise MappingError(source, "'flags' must map field → {ja, en}", field="flags")
-    for key, labels in raw_flags.items():
-        if not isinstance(labels, dict) or not all(
-            isinstance(labels.get(k), str) for k in ("ja", "en")
-        ):
-            raise MappingError(source, f"flag {key!r} needs ja and en labels", field="flags")
-        flags.append(Flag(str(key), labels["ja"], labels["en"]))
-    details = []
-    raw_details = doc.get("details") or {}
-    if not isinstance(raw_details, dict):
-        raise MappingError(source, "'details' must map field → {ja, en}", field="details")
-    for key, labels in raw_details.items():
-        if not isinstance(labels, dict) or not all(
-            isinstance(labels.get(k), str) for k in ("ja", "en")
-        ):
-            raise MappingError(source, f"detail {key!r} needs ja and en labels", field="details")
-        details.append(Flag(str(key), labels["ja"], labels["en"]))
+    flags = _labelled_fields(doc, "flags", "flag", source)
+    details = _labelled_fields(doc, "details", "detail", source)
     select = doc.get("select") or {}
     if not isinstance(select, dict):
         raise MappingError(source, "'select' must map field → value", field="select")

@@ -509,8 +509,13 @@ def write_import(
     if not prepared.kept(exclude):
         raise ImportBlockedError(prepared.file, "no feature left to import; nothing was written")
     target = target_store(store)
-    live_in_layer = any(r.layer == prepared.layer for r in target.records())
-    if prepared.layer in target.layers() and live_in_layer and not replace:
+    # An existing layer is refused unless replaced — but one an undone import left empty is
+    # gone (the store is read again only in that case, not on every import).
+    if (
+        not replace
+        and prepared.layer in target.layers()
+        and any(r.layer == prepared.layer for r in target.records())
+    ):
         raise ImportFileError(
             f"{target.location} layer {prepared.layer}",
             f"layer {prepared.layer!r} exists: pass --replace to replace it",

@@ -29,7 +29,7 @@ from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
 from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
-from ninohe_geo.maps.reference import accuracy_element, reference_element
+from ninohe_geo.maps.reference import accuracy_element, area_layers, reference_element
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model.catalog import Catalog
@@ -265,9 +265,8 @@ def add_reference(
     for print and the presenter, where context points would crowd the plan's numbered marks.
     """
     reference, layers = catalog.reference, catalog.reference_layers()
-    if outlines_only and not reference.empty:
-        reference = reference[reference.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-        layers = tuple(layer for layer in layers if layer.id in set(reference["layer"]))
+    if outlines_only:
+        reference, layers = area_layers(reference, layers)
     element = reference_element(reference, layers, lang, control=not outlines_only)
     if element is not None:
         m.add_child(element)

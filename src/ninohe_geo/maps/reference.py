@@ -133,6 +133,17 @@ def reference_payload(
     return {"layers": out}
 
 
+def area_layers(
+    reference: gpd.GeoDataFrame, layers: Sequence[LayerInfo]
+) -> tuple[gpd.GeoDataFrame, tuple[LayerInfo, ...]]:
+    """Only the areas of the reference layers (the city outline) and the layers that have them:
+    for print, the presenter and the sites, where context points would crowd the plan's marks."""
+    if not reference.empty:
+        reference = reference[reference.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    kept = set(reference["layer"]) if not reference.empty else set()
+    return reference, tuple(layer for layer in layers if layer.id in kept)
+
+
 def reference_element(
     reference: gpd.GeoDataFrame, layers: Sequence[LayerInfo], lang: Lang, control: bool = True
 ) -> MacroElement | None:

@@ -111,13 +111,9 @@ def safe_url(url: str | None) -> str | None:
 
 def _outline_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
     """The reference layers' outlines (the city boundary) for ``ninohe-reference.js``."""
-    from ninohe_geo.maps.reference import reference_payload
+    from ninohe_geo.maps.reference import area_layers, reference_payload
 
-    ref = catalog.reference
-    if not ref.empty:
-        ref = ref[ref.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    layers = [layer for layer in catalog.reference_layers() if layer.id in set(ref["layer"])]
-    return reference_payload(ref, layers, lang)
+    return reference_payload(*area_layers(catalog.reference, catalog.reference_layers()), lang)
 
 
 def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:

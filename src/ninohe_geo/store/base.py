@@ -36,6 +36,7 @@ from typing import Any, Literal
 import yaml
 
 from ninohe_geo.errors import NinoheGeoError
+from ninohe_geo.model.catalog import layer_kind
 from ninohe_geo.model.plan import Plan
 
 Role = Literal["viewer", "editor", "admin"]
@@ -596,8 +597,6 @@ class Store(ABC):
         require_editor(actor, f"import into layer {layer!r}")
         self._require_writable()
         plan = self.plan()
-        from ninohe_geo.model.catalog import layer_kind
-
         kind = layer_kind(meta or self.layers().get(layer) or {})
         for feature in features:
             self.check(layer, feature, plan, kind)
@@ -639,8 +638,6 @@ class Store(ABC):
         if not LAYER_PATTERN.match(layer):
             problems.append(f"layer {layer!r} must be a lower-case slug (a-z, 0-9, -, _)")
         if kind is None:
-            from ninohe_geo.model.catalog import layer_kind
-
             kind = layer_kind(self.layers().get(layer) or {})
         _, found = check_feature(feature, 0, plan or self.plan(), f"{layer}.geojson", kind)
         problems += [

@@ -237,9 +237,7 @@ def conflict_panel(store: Store, who: Identity, lang: Lang) -> None:
                 _bump("ed-edit-n")
                 st.rerun()
         if right.button(t("ed_conflict_keep", lang), key="ed-conflict-theirs"):
-            st.session_state.pop("ed-conflict", None)
-            _bump("ed-edit-n")
-            st.rerun()
+            _close_conflict()
         return
     st.warning(t("ed_conflict", lang))
     choices = conflict_choices(exc, lang)
@@ -274,9 +272,14 @@ def conflict_panel(store: Store, who: Identity, lang: Lang) -> None:
         _bump("ed-edit-n")
         st.rerun()
     if right.button(t("ed_conflict_cancel", lang), key="ed-conflict-cancel"):
-        st.session_state.pop("ed-conflict", None)
-        _bump("ed-edit-n")
-        st.rerun()
+        _close_conflict()
+
+
+def _close_conflict() -> None:
+    """Leave the conflict panel: forget it, redraw the form from the store, rerun."""
+    st.session_state.pop("ed-conflict", None)
+    _bump("ed-edit-n")
+    st.rerun()
 
 
 def _delete_conflict(
@@ -296,9 +299,7 @@ def _delete_conflict(
         _bump("ed-edit-n")
         st.rerun()
     if right.button(t("ed_conflict_keep", lang), key="ed-conflict-theirs"):
-        st.session_state.pop("ed-conflict", None)
-        _bump("ed-edit-n")
-        st.rerun()
+        _close_conflict()
 
 
 def undo_button(store: Store, who: Identity, lang: Lang) -> None:
