@@ -29,6 +29,7 @@ from .helpers import MAP_IFRAME, feature_ids
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
+IMPORT_DIR = REPO / "tests" / "data" / "import"
 PASSWORD = "a long enough password"
 
 
@@ -66,9 +67,7 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     expected = json.loads(source.read_text(encoding="utf-8"))["features"]
     repo_layers = sorted(p.name for p in (REPO / "geodata" / "layers").iterdir())
 
-    page.goto(f"{import_app.url}/import")
-    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
-    page.locator("input[type='file']").set_input_files(str(source))
+    _upload(page, import_app, source)
 
     # The report: all 78 checked against the boundary, no error.
     page.get_by_text(
@@ -151,17 +150,20 @@ def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
     page: Any, import_app: AppServer
 ) -> None:
     before = sorted(p.name for p in (import_app.data_dir / "layers").iterdir())
-    page.goto(f"{import_app.url}/import")
-    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
-    page.locator("input[type='file']").set_input_files(
-        str(REPO / "tests" / "data" / "import" / "vrt_disguised.geojson")
-    )
+    _upload(page, import_app, IMPORT_DIR / "vrt_disguised.geojson")
     page.get_by_text("このファイルは取り込めません").wait_for()
     expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
         "GDAL VRT", use_inner_text=True
     )
     expect(page.get_by_role("button", name="取り込む")).to_have_count(0)
     assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
+
+
+def _upload(page: Any, app: AppServer, source: Path) -> None:
+    """Open the import page as a new visitor and choose ``source`` in its file picker."""
+    page.goto(f"{app.url}/import")
+    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
+    page.locator("input[type='file']").set_input_files(str(source))
 
 
 def _confirm_source(page: Any) -> None:
@@ -177,11 +179,7 @@ def test_a_neighbouring_towns_list_is_refused_with_its_reason(
 ) -> None:
     """Issue #13: one sentence says whose list it is, not a per-row flood; nothing to accept."""
     before = sorted(p.name for p in (import_app.data_dir / "layers").iterdir())
-    page.goto(f"{import_app.url}/import")
-    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
-    page.locator("input[type='file']").set_input_files(
-        str(REPO / "tests" / "data" / "import" / "public_facilities_other_town.csv")
-    )
+    _upload(page, import_app, IMPORT_DIR / "public_facilities_other_town.csv")
     page.get_by_text("この一覧は岩手県一戸町（033031）のものです", exact=False).wait_for()
     expect(page.get_by_role("button", name="取り込む")).to_have_count(0)
     assert sorted(p.name for p in (import_app.data_dir / "layers").iterdir()) == before
@@ -192,11 +190,7 @@ def test_a_list_with_no_measure_is_finished_in_the_form_without_yaml(
 ) -> None:
     """Issue #12: 公共施設一覧 names no measure. The page says so once, in Japanese, with the fix;
     picking the measure by its name in the form's list makes the import pass — no YAML."""
-    page.goto(f"{import_app.url}/import")
-    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
-    page.locator("input[type='file']").set_input_files(
-        str(REPO / "tests" / "data" / "import" / "public_facilities_new.csv")
-    )
+    _upload(page, import_app, IMPORT_DIR / "public_facilities_new.csv")
     page.get_by_text(
         "FAILED: public_facilities_new.csv: 2 feature(s) checked, 2 error(s)"
     ).wait_for()
@@ -221,9 +215,7 @@ def test_a_city_employee_imports_the_city_aed_list_through_the_form(
     reference layer with no invented measure, its place in the building, hours and child pads
     kept — imported through the form with no YAML, and shown on the map in its own group."""
     source = _reference_file("ninohe_aed_032131.csv")
-    page.goto(f"{import_app.url}/import")
-    page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
-    page.locator("input[type='file']").set_input_files(str(source))
+    _upload(page, import_app, source)
     page.get_by_text(
         "既知のデータ形式として読み込みました：AED設置箇所（オープンデータ）"
     ).wait_for()
@@ -305,7 +297,7 @@ def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
         page.goto(f"{server.url}/import")
         page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
         page.locator("input[type='file']").set_input_files(
-            str(REPO / "tests" / "data" / "import" / "gsi_emergency_mini.geojson")
+            str(IMPORT_DIR / "gsi_emergency_mini.geojson")
         )
         page.get_by_text(
             "OK: gsi_emergency_mini.geojson: 2 feature(s) checked, 0 error(s)"
