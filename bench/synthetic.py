@@ -168,6 +168,8 @@ def _record(
         "accuracy_m": str(int(rng.integers(10, 3000))),
         "details_ja": f"区分：第{number}号",
         "details_en": f"Class: No. {number}",
+        "hazards": "earthquake" if number % 2 else "flood,earthquake",
+        "same_as": f"gsi-synthetic-{number}",
     }
 
 

@@ -60,19 +60,19 @@ def test_validate_export_and_publish_in_an_empty_folder(installed: Installed) ->
 def test_the_shipped_data_is_read_only_and_init_makes_an_editable_copy(
     installed: Installed,
 ) -> None:
-    sample = REPO_ROOT / "tests" / "data" / "import" / "gsi_emergency_mini.geojson"
-    done = installed.run("import", str(sample), "--layer", "gsi-emergency")
+    sample = REPO_ROOT / "tests" / "data" / "import" / "evacuation_sites_new.csv"
+    done = installed.run("import", str(sample), "--layer", "gsi-test")
     assert done.returncode != 0
     assert "ninohe-geo init" in done.stderr
     done = installed.run("init", "mydata")
     assert done.returncode == 0, done.stderr
     assert "--data" in done.stdout
-    done = installed.run("import", str(sample), "--layer", "gsi-emergency", "--data", "mydata")
+    done = installed.run("import", str(sample), "--layer", "gsi-test", "--data", "mydata")
     assert done.returncode == 0, done.stdout + done.stderr
     done = installed.run("export", "--format", "csv", "mine.csv", "--data", "mydata")
     assert done.returncode == 0, done.stderr
-    assert (installed.work / "mydata" / "layers" / "gsi-emergency.geojson").is_file()
-    assert "御返地生活改善センター" in (installed.work / "mine.csv").read_text(encoding="utf-8-sig")
+    assert (installed.work / "mydata" / "layers" / "gsi-test.geojson").is_file()
+    assert "御返地小学校" in (installed.work / "mine.csv").read_text(encoding="utf-8-sig")
 
 
 def test_print_a_pdf(installed: Installed) -> None:

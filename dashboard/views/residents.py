@@ -7,11 +7,12 @@ from streamlit_folium import st_folium
 
 from ninohe_geo.escape import html_text
 from ninohe_geo.escape import markdown_text as md
-from ninohe_geo.i18n import t
+from ninohe_geo.i18n import distance_text, t
 from ninohe_geo.model import districts
 from ninohe_geo.query import residents
 from ninohe_geo.query.residents_view import residents_view
 from ninohe_geo.query.search import build_index
+from ninohe_geo.query.shelters import FINDER_HAZARDS, hazard_label, nearest_sites
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import residents as residents_web
 
@@ -62,6 +63,7 @@ st.caption(t("res_area_missing", lang))
 position = residents_web.near_me_button(lang)
 st.caption(t("res_near_me_privacy", lang))
 area_box = st.container(key="res-after-area")
+shelter_box = st.container(key="res-shelters")
 map_box = st.container(key="res-map-box")
 rest_box = st.container(key="res-rest")
 
@@ -101,6 +103,38 @@ with query_box if (query or "").strip() else area_box:
     if view.first:
         st.header(t("res_results_near" if origin else "res_results", lang))
         residents_web.cards(cat, lang, view.first, view.distances)
+
+# The nearest designated site for a hazard, from the same point (near me or the area's).
+with shelter_box:
+    st.subheader(t("res_shelter_heading", lang))
+    hazard = st.selectbox(
+        t("res_shelter_hazard", lang),
+        list(FINDER_HAZARDS),
+        format_func=lambda code: hazard_label(code, lang),
+        key="res_hazard",
+    )
+    if origin is None:
+        st.caption(t("res_shelter_choose", lang))
+    else:
+        hits = nearest_sites(cat.reference, origin[0], origin[1], hazard, lang)
+        if not hits:
+            st.warning(t("res_shelter_none", lang))
+        lines = [
+            "- "
+            + md(
+                t(
+                    "res_shelter_line",
+                    lang,
+                    name=hit.name,
+                    distance=distance_text(hit.distance_m, lang),
+                    hazards="、".join(hit.hazards) if lang == "ja" else ", ".join(hit.hazards),
+                )
+            )
+            for hit in hits
+        ]
+        if lines:
+            st.markdown("\n".join(lines))
+        st.caption(t("res_shelter_crow", lang))
 
 with map_box:
     st.subheader(t("res_map_heading", lang))

@@ -258,14 +258,14 @@ def test_our_layout_is_unchanged_without_a_layout(shipped) -> None:  # type: ign
 def test_layers_record_the_mapping_that_imported_them(make_data_dir) -> None:  # type: ignore[no-untyped-def]
     root = make_data_dir("good")
     prepared = prepare_import(
-        IMPORT_DATA / "gsi_emergency_mini.geojson",
+        IMPORT_DATA / "evacuation_sites_new.csv",
         "gsi-hinan",
         store=root,
         boundary=test_boundary(),
     )
     write_import(prepared, store=root)
     for catalog in (load_catalog(root), store_catalog(FileStore(root))):
-        assert layer_mappings(catalog.layers) == {"gsi-hinan": "gsi-emergency"}
+        assert layer_mappings(catalog.layers) == {"gsi-hinan": "da-evacuation-sites"}
         imported = catalog.features[catalog.features["layer"] == "gsi-hinan"]
         layout = fitting_layout(imported, layer_mappings(catalog.layers))
         assert layout is not None and layout.id == "da-evacuation-sites"

@@ -92,8 +92,20 @@ def test_hazard_flags_in_both_languages() -> None:
         "Hazard types: landslides, debris flows, earthquake, inland flooding."
         in props["summary_en"]
     )
-    assert props["measure"] == "P3-07"
+    # Official context: no invented measure; the hazards as codes the shelter finder reads.
+    assert "measure" not in props
+    assert props["hazards"] == "landslide,earthquake,inland_flood"
+    assert props["accuracy_m"] == "30"
     assert props["source"].endswith("（共通ID E0321300001202）")
+
+
+def test_flag_codes_only_for_flags_that_have_one() -> None:
+    m = parse_mapping(
+        "properties: {hazards: '{@flag_codes}'}\n"
+        "flags: {洪水: {ja: 洪水, en: flood, code: flood}, 地震: {ja: 地震, en: quake}}"
+    )
+    assert render("{@flag_codes}", {"洪水": "1", "地震": "1"}, m, CTX) == "flood"
+    assert render("{@flag_codes}", {}, m, CTX) == ""
 
 
 def test_no_flag_set_says_so() -> None:

@@ -56,12 +56,13 @@ def test_clean_import_writes_an_rfc7946_layer_the_catalogue_loads(make_data_dir)
     assert doc["layer"]["title_ja"] == "指定緊急避難場所（国土地理院データ）"
     assert doc["layer"]["import"]["mapping"] == "gsi-emergency"
     assert doc["layer"]["import"]["file"] == "gsi_emergency_mini.geojson"
+    assert doc["layer"]["kind"] == "reference"  # official context, no invented measure
     for feat in doc["features"]:
-        assert property_problems(feat["properties"]) == []
+        assert property_problems(feat["properties"], "reference") == []
         assert all(len(str(c).split(".")[-1]) <= 7 for c in feat["geometry"]["coordinates"])
     catalog = load_catalog(root)
     assert not [p for p in catalog.problems if p.severity == "error"]
-    shelters = catalog.features[catalog.features["layer"] == "shelters"]
+    shelters = catalog.reference[catalog.reference["layer"] == "shelters"]
     assert sorted(shelters["id"]) == ["gsi-e0321300001202", "gsi-e0321300002201"]
     assert not list((root / "layers").glob(".*tmp"))  # no temporary file left behind
 
@@ -280,10 +281,10 @@ def test_real_gsi_files_import_completely_inside_the_boundary(
     assert report.features == count
     assert report.problems == (), report.text()  # no error, not even "outside the boundary"
     write_import(prepared, root)
-    features = load_catalog(root).features
+    features = load_catalog(root).reference
     assert len(features) == count
     assert features["id"].is_unique
-    assert (features["measure"] == "P3-07").all()
+    assert features["measure"].isna().all()  # a reference layer: no measure pretended
     assert features.geometry.within(boundary.geometry.buffer(0.0005)).all()
 
 

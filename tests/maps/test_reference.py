@@ -8,7 +8,13 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point, box
 
-from ninohe_geo.maps.reference import accuracy_circles, reference_element, reference_payload
+from ninohe_geo.maps.reference import (
+    accuracy_circles,
+    merged_ids,
+    reference_element,
+    reference_payload,
+    without_merged,
+)
 from ninohe_geo.model.catalog import LayerInfo, load_catalog, reference_frame
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,3 +93,41 @@ def test_the_shipped_reference_layers() -> None:
     teki = catalog.features.loc["tekiseisha"]
     assert (round(teki.geometry.y, 6), round(teki.geometry.x, 6)) == (40.197501, 141.179762)
     assert catalog.features.loc["tendaiji-temple", "accuracy_m"] == "1500"
+
+
+def test_a_record_our_feature_stands_for_is_drawn_once() -> None:
+    reference = reference_frame(
+        [
+            _record("gsi-e1", "gsi-emergency", Point(141.30, 40.27)),
+            _record("gsi-e2", "gsi-emergency", Point(141.31, 40.28)),
+        ]
+    )
+    ours = gpd.GeoDataFrame(
+        {"same_as": ["gsi-e1", None]}, geometry=[Point(141.3, 40.27)] * 2, crs="EPSG:4326"
+    )
+    assert list(without_merged(reference, ours).index) == ["gsi-e2"]
+    assert list(without_merged(reference, ours.drop(columns="same_as")).index) == [
+        "gsi-e1",
+        "gsi-e2",
+    ]
+
+
+def test_shipped_shelters_all_124_with_hazards_and_ours_merged() -> None:
+    catalog = load_catalog(REPO / "geodata")
+    counts = catalog.reference["layer"].value_counts()
+    assert (counts["gsi-emergency"], counts["gsi-evacuation"], counts["aed"]) == (78, 46, 44)
+    emergency = catalog.reference[catalog.reference["layer"] == "gsi-emergency"]
+    assert emergency["measure"].isna().all()  # context, not a project
+    fukuoka = emergency.loc["gsi-e0321300062201"]
+    assert fukuoka["name_ja"] == "福岡中学校"
+    assert fukuoka["hazards"] == "flood,landslide,earthquake,fire,inland_flood"
+    points = catalog.reference[catalog.reference.geometry.geom_type == "Point"]
+    assert len(points) == 168 and (points["accuracy_m"] == "30").all()
+    # Our four shelters stand for 7 GSI records, which are then not drawn a second time.
+    merged = merged_ids(catalog.features)
+    assert len(merged) == 7 and merged <= set(catalog.reference.index)
+    payload = reference_payload(
+        without_merged(catalog.reference, catalog.features), catalog.reference_layers(), "ja"
+    )
+    drawn = {layer["id"]: len(layer["points"]) for layer in payload["layers"]}
+    assert drawn["gsi-emergency"] == 78 - 3 and drawn["gsi-evacuation"] == 46 - 4

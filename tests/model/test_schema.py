@@ -15,7 +15,9 @@ from ninohe_geo.model.schema import (
     STATUSES,
     accuracy_metres,
     choice,
+    hazard_codes,
     property_problems,
+    same_as_ids,
 )
 
 VALID: dict[str, Any] = {
@@ -37,6 +39,8 @@ VALID: dict[str, Any] = {
     "updated": "2026-11-27",
     "details_ja": "指定：史跡",
     "details_en": "Designation: historic site",
+    "hazards": "flood,earthquake",
+    "same_as": "gsi-e0321300062201",
 }
 
 DROP = object()
@@ -155,3 +159,15 @@ def test_accuracy_metres_reads_only_numbers() -> None:
     assert accuracy_metres({"accuracy_m": "2500"}) == 2500.0
     assert accuracy_metres({"accuracy_m": "about 3 km"}) is None
     assert accuracy_metres({}) is None
+
+
+def test_hazards_are_known_codes_and_same_as_names_ids() -> None:
+    assert hazard_codes({"hazards": "flood, earthquake"}) == ("flood", "earthquake")
+    assert hazard_codes({}) == ()
+    assert same_as_ids({"same_as": "gsi-a,gsi-b"}) == ("gsi-a", "gsi-b")
+    wrong = property_problems({**VALID, "hazards": "flood,tornado"})
+    assert any("hazards tornado not known" in p and "inland_flood" in p for p in wrong)
+    assert any(
+        "same_as GSI ID must be feature ids" in p
+        for p in property_problems({**VALID, "same_as": "GSI ID"})
+    )

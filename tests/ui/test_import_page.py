@@ -42,7 +42,7 @@ def test_download_offers_the_standard_layout_when_it_fits(
     from ninohe_geo.io.pipeline import prepare_import, write_import
 
     root = make_data_dir()
-    source = IMPORT_DATA / "gsi_emergency_mini.geojson"
+    source = IMPORT_DATA / "evacuation_sites_new.csv"
     write_import(
         prepare_import(source, "gsi-hinan", store=root, boundary=test_boundary()),
         store=root,

@@ -68,3 +68,18 @@ def test_broken_data_still_lists_the_good_projects(
     text = _text(at)
     assert "not-json.geojson" in text
     assert "5 件の取り組み（全 5 件）" in text
+
+
+def test_nearest_site_for_a_hazard_from_the_chosen_area(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(REPO / "geodata"))
+    at = _run()
+    assert any("地区を選ぶか" in c.value for c in at.caption)  # no point yet: says how
+    at.selectbox(key="res_area").select("joboji").run()
+    at.selectbox(key="res_hazard").select("flood").run()
+    assert not at.exception, at.exception
+    text = _text(at)
+    # From 浄法寺総合支所's point: 浄法寺文化交流センター (GSI E0321300021201) is the nearest.
+    assert "浄法寺文化交流センター — 直線距離 約" in text
+    assert any("歩く道のりではありません" in c.value for c in at.caption)
+    at.selectbox(key="res_hazard").select("fire").run()
+    assert "浄法寺文化交流センター — 直線距離" not in _text(at)  # not designated for fire

@@ -19,7 +19,7 @@ A mapping (see ``mappings/*.yaml`` for the shipped ones, one per known source)::
     details:                            # source fields kept as "label：value" lines
       設置位置: {ja: 設置位置, en: Location in the building}   # → details_ja / details_en
     flags:                              # yes/no fields listed by {@flags_ja} / {@flags_en}
-      洪水: {ja: 洪水, en: flood}
+      洪水: {ja: 洪水, en: flood, code: flood}   # code: listed by {@flag_codes} (hazards)
     identity: false                     # true: every schema field from the same-named field
     properties:                         # schema field → template or list of templates
       name_ja: "{施設・場所名}"
@@ -30,7 +30,8 @@ Templates: ``{FIELD}`` a source field (missing or empty → ''); ``{FIELD|romaji
 romanisation by pykakasi — for a Japanese-only source's English name, always labelled
 "(romaji)" where used, because readings of place names may be wrong (the shipped mappings
 keep the Japanese name instead);
-``{FIELD|slug}``; ``{@flags_ja}``/``{@flags_en}`` the flags set to 1/○/true; ``{@today}`` the
+``{FIELD|slug}``; ``{@flags_ja}``/``{@flags_en}`` the flags set to 1/○/true, ``{@flag_codes}``
+their codes comma-separated (for the ``hazards`` field); ``{@today}`` the
 import date; ``{@file}`` the source file name; ``{@row}`` the row number. A property whose
 templates are all empty is left out (and a required one is then reported as missing).
 """
@@ -63,6 +64,7 @@ class Flag:
     field: str
     ja: str
     en: str
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,10 @@ def _labelled_fields(doc: dict[str, Any], key: str, what: str, source: str) -> l
             isinstance(labels.get(k), str) for k in ("ja", "en")
         ):
             raise MappingError(source, f"{what} {name!r} needs ja and en labels", field=key)
-        out.append(Flag(str(name), labels["ja"], labels["en"]))
+        code = labels.get("code", "")
+        if not isinstance(code, str):
+            raise MappingError(source, f"{what} {name!r}: code must be text", field=key)
+        out.append(Flag(str(name), labels["ja"], labels["en"], code))
     return out
 
 
@@ -360,6 +365,9 @@ def _slot(
     elif name == "@flags_en":
         text = ", ".join(f.en for f in mapping.flags if (row.get(f.field) or "") in TRUE_VALUES)
         text = text or "none listed"
+    elif name == "@flag_codes":
+        on = (f for f in mapping.flags if (row.get(f.field) or "") in TRUE_VALUES)
+        text = ",".join(f.code for f in on if f.code)
     elif name == "@today":
         text = ctx.today
     elif name == "@file":

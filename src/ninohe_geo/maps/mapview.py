@@ -29,7 +29,12 @@ from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
 from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
-from ninohe_geo.maps.reference import accuracy_element, area_layers, reference_element
+from ninohe_geo.maps.reference import (
+    accuracy_element,
+    area_layers,
+    reference_element,
+    without_merged,
+)
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model.catalog import Catalog
@@ -264,7 +269,10 @@ def add_reference(
     ``outlines_only``: only the areas' outlines (the city boundary), no points and no toggle —
     for print and the presenter, where context points would crowd the plan's numbered marks.
     """
-    reference, layers = catalog.reference, catalog.reference_layers()
+    reference, layers = (
+        without_merged(catalog.reference, catalog.features),
+        catalog.reference_layers(),
+    )
     if outlines_only:
         reference, layers = area_layers(reference, layers)
     element = reference_element(reference, layers, lang, control=not outlines_only)

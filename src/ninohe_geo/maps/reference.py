@@ -30,7 +30,7 @@ from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import distance_text, t
 from ninohe_geo.model.catalog import LayerInfo
 from ninohe_geo.model.plan import Lang, Plan
-from ninohe_geo.model.schema import ACCURACIES, accuracy_metres, choice
+from ninohe_geo.model.schema import ACCURACIES, accuracy_metres, choice, same_as_ids
 
 #: Colours of reference layers, in layer order: dark neutral tones, apart from the plan's four
 #: Okabe–Ito pillar colours (context must not look like a policy area).
@@ -131,6 +131,25 @@ def reference_payload(
             }
         )
     return {"layers": out}
+
+
+def merged_ids(features: gpd.GeoDataFrame) -> frozenset[str]:
+    """Ids of reference records our own features stand for (their ``same_as``)."""
+    if features.empty or "same_as" not in features.columns:
+        return frozenset()
+    return frozenset(
+        fid for value in features["same_as"] for fid in same_as_ids({"same_as": value})
+    )
+
+
+def without_merged(reference: gpd.GeoDataFrame, features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The reference records not already drawn as one of our features: a plan feature for the
+    same facility (``same_as: gsi-…``) is drawn once, as the plan's, not doubled by its GSI
+    record. The records stay in the catalogue (the shelter finder and ``validate`` use all)."""
+    merged = merged_ids(features)
+    if not merged or reference.empty:
+        return reference
+    return reference[~reference.index.isin(sorted(merged))]
 
 
 def area_layers(

@@ -70,6 +70,20 @@ ACCURACIES: tuple[Choice, ...] = (
     Choice("schematic", "模式図", "Schematic", "a diagram, not a location (位置は未確認)"),
 )
 
+#: The hazard types a designated emergency evacuation site (指定緊急避難場所) is designated for,
+#: as the GSI data and the Digital Agency's layout name them (災害対策基本法施行令 第20条の4).
+HAZARDS: tuple[Choice, ...] = (
+    Choice("flood", "洪水", "Flood"),
+    Choice("landslide", "崖崩れ・土石流・地滑り", "Landslides, debris flows"),
+    Choice("storm_surge", "高潮", "Storm surge"),
+    Choice("earthquake", "地震", "Earthquake"),
+    Choice("tsunami", "津波", "Tsunami"),
+    Choice("fire", "大規模な火事", "Large fire"),
+    Choice("inland_flood", "内水氾濫", "Inland flooding"),
+    Choice("volcanic", "火山現象", "Volcanic phenomena"),
+)
+HAZARD_CODES = frozenset(c.code for c in HAZARDS)
+
 STATUS_CODES = frozenset(c.code for c in STATUSES)
 ACCURACY_CODES = frozenset(c.code for c in ACCURACIES)
 #: Accuracies drawn with a dashed outline and labelled 「位置は概略」 on the map.
@@ -96,6 +110,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     "reading_ja",
     "details_ja",
     "details_en",
+    "hazards",
+    "same_as",
 )
 #: The two kinds of layer: the plan's projects, and official context data (reference) that is
 #: not a plan project and has no measure of its own (the outline, shelters, AEDs).
@@ -125,6 +141,22 @@ def accuracy_metres(props: dict[str, Any]) -> float | None:
     if isinstance(value, str) and METRES_PATTERN.fullmatch(value.strip()):
         return float(value)
     return None
+
+
+def hazard_codes(props: dict[str, Any]) -> tuple[str, ...]:
+    """The feature's ``hazards`` (comma-separated codes of :data:`HAZARDS`) as a tuple."""
+    value = props.get("hazards")
+    if not isinstance(value, str):
+        return ()
+    return tuple(code.strip() for code in value.split(",") if code.strip())
+
+
+def same_as_ids(props: dict[str, Any]) -> tuple[str, ...]:
+    """``same_as``: ids of reference features for the same facility (comma-separated)."""
+    value = props.get("same_as")
+    if not isinstance(value, str):
+        return ()
+    return tuple(fid.strip() for fid in value.split(",") if fid.strip())
 
 
 def property_problems(props: dict[str, Any], kind: str = "plan") -> list[str]:
@@ -170,6 +202,13 @@ def property_problems(props: dict[str, Any], kind: str = "plan") -> list[str]:
     metres = props.get("accuracy_m")
     if isinstance(metres, str) and metres and not METRES_PATTERN.fullmatch(metres.strip()):
         problems.append(f"accuracy_m {metres!r} must be a number of metres (e.g. 30 or 2500)")
+    wrong = sorted(set(hazard_codes(props)) - HAZARD_CODES)
+    if wrong:
+        allowed = ", ".join(c.code for c in HAZARDS)
+        problems.append(f"hazards {', '.join(wrong)} not known; use {allowed}")
+    bad_ids = [fid for fid in same_as_ids(props) if not ID_PATTERN.fullmatch(fid)]
+    if bad_ids:
+        problems.append(f"same_as {', '.join(bad_ids)} must be feature ids")
     reading = props.get("reading_ja")
     if isinstance(reading, str) and reading and not READING_PATTERN.fullmatch(reading):
         problems.append(f"reading_ja {reading!r} must be hiragana (e.g. くのへじょうあと)")
