@@ -1,6 +1,6 @@
 """Importing in a real browser: upload the real GSI file on the import page (app on a temporary
-data folder), see the report and the preview, accept, see that the import is recorded (and
-where to undo it), and find the shelters with their hazard types on the map page."""
+data folder), see the report and the preview, replace the shipped reference layer, see what
+changed, and find the sites with their hazard types on the map page."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from ninohe_geo.store.file import FileStore
 from ninohe_geo.store.postgis import PostGISStore
 
 from .conftest import AppServer, start_app
-from .helpers import MAP_IFRAME, feature_ids
+from .helpers import MAP_IFRAME
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,9 @@ def import_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
 def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     page: Any, import_app: AppServer
 ) -> None:
+    """The GSI list ships as the reference layer 'gsi-emergency' (made by this importer): a newer
+    copy goes to that layer, replaces it once ticked, says what changed, and the map shows the
+    sites in their own group with their hazard types."""
     source = _reference_file("gsi_emergency_032131.geojson")
     expected = json.loads(source.read_text(encoding="utf-8"))["features"]
     repo_layers = sorted(p.name for p in (REPO / "geodata" / "layers").iterdir())
@@ -73,77 +76,66 @@ def test_upload_the_real_gsi_file_accept_and_see_it_on_the_map(
     page.get_by_text(
         "OK: gsi_emergency_032131.geojson: 78 feature(s) checked, 0 error(s)"
     ).wait_for()
-    expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
-        "mapping 'gsi-emergency' → 78 feature(s); new layer 'gsi-emergency-032131'",
+    main = page.locator("[data-testid='stMainBlockContainer']")
+    expect(main).to_contain_text(
+        "mapping 'gsi-emergency' → 78 feature(s); replaces layer 'gsi-emergency' (78 features)",
         use_inner_text=True,
     )
-    # A known dataset: said so; the form needs nothing; the YAML is there for experts, folded.
+    # A known dataset: said so; context data, not a plan project; the YAML for experts, folded.
     page.get_by_text(
         "既知のデータ形式として読み込みました：指定緊急避難場所（国土地理院データ）"
     ).wait_for()
+    expect(page.get_by_role("radio", name=re.compile("参考データ"))).to_be_checked()
     page.get_by_text("上級者向け：対応づけ（YAML）を直接編集する").click()
     editor = page.get_by_role("textbox", name="項目の対応づけ（YAML・編集できます）")
     # The textarea's value is set by the frontend after the element appears: wait for it.
     expect(editor).to_have_value(re.compile(r"name: gsi-emergency"))
 
-    # The preview map draws every feature.
+    # The preview map draws every site, as reference points.
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
     frame.wait_for_function(
-        "n => document.querySelectorAll('[data-feature-id]').length === n", arg=78
+        "n => document.querySelectorAll('[data-ref-id^=\"gsi-\"]').length === n", arg=78
     )
-    assert len(set(feature_ids(frame))) == 78
 
-    # Nothing is written before accepting; only a signed-in editor may accept.
-    layer_file = import_app.data_dir / "layers" / "gsi-emergency-032131.geojson"
-    assert not layer_file.exists()
-    accept = page.get_by_role("button", name="取り込む")
-    expect(accept).to_be_disabled()
+    # Nothing is written before the source is confirmed, the replacement ticked and an editor
+    # signed in.
+    layer_file = import_app.data_dir / "layers" / "gsi-emergency.geojson"
+    before = json.loads(layer_file.read_text(encoding="utf-8"))
+    expect(page.get_by_role("button", name="取り込む")).to_be_disabled()
     _confirm_source(page)
+    page.get_by_text("既存のレイヤ「gsi-emergency」（78 件）を置き換える").click()
     page.get_by_label("アカウント名").fill("sato")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="サインイン").click()
     page.get_by_text("sato（editor）としてサインイン中").wait_for()
-    page.get_by_text(
-        "OK: gsi_emergency_032131.geojson: 78 feature(s) checked, 0 error(s)"
-    ).wait_for()
-    accept = page.get_by_role("button", name="取り込む")
+    assert json.loads(layer_file.read_text(encoding="utf-8")) == before
     page.wait_for_function(
         "() => [...document.querySelectorAll('button')].some("
         "b => b.innerText.trim() === '取り込む' && !b.disabled)"
     )
-    accept.click()
-    page.get_by_text("レイヤ「gsi-emergency-032131」に 78 件を取り込みました").wait_for()
-    page.get_by_text(
-        "変更履歴に記録しました（追加 78 件・更新 0 件・削除 0 件・変更なし 0 件）"
-    ).wait_for()
-    expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text(
-        "「自分の直前の変更を取り消す」で一度に元に戻せます", use_inner_text=True
-    )
-    assert len(json.loads(layer_file.read_text(encoding="utf-8"))["features"]) == 78
-    # Every feature is in the history: who, the import, one batch (undone as one step).
-    history = FileStore(import_app.data_dir).history()
-    assert len(history) == 78 and len({c.batch for c in history}) == 1
-    assert {(c.user, c.action) for c in history} == {("sato", "import")}
+    page.get_by_role("button", name="取り込む").click()
+    page.get_by_text("レイヤ「gsi-emergency」に 78 件を取り込みました").wait_for()
+    # The same 78 sites: none created or removed; undone as one step.
+    expect(main).to_contain_text("追加 0 件", use_inner_text=True)
+    expect(main).to_contain_text("削除 0 件", use_inner_text=True)
+    doc = json.loads(layer_file.read_text(encoding="utf-8"))
+    assert doc["layer"]["kind"] == "reference" and len(doc["features"]) == 78
+    assert not any("measure" in f["properties"] for f in doc["features"])
     # The repository's own data was not touched.
     assert sorted(p.name for p in (REPO / "geodata" / "layers").iterdir()) == repo_layers
 
-    # The map page shows the shelters, with their hazard types in the details.
+    # The map page: the sites in their group, with their hazard types and source in the popup.
     first = expected[0]["properties"]
     fid = "gsi-" + first["共通ID"].lower()
     page.goto(import_app.url)
     frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
-    target = frame.locator(f"[data-feature-id='{fid}']")
-    target.wait_for(state="attached")
+    target = frame.locator(f"[data-ref-id='{fid}']")
+    target.wait_for(state="attached", timeout=60_000)
     target.dispatch_event("click")
-    page.get_by_role("heading", name=first["施設・場所名"]).wait_for()
-    details = page.locator("[data-testid='stMainBlockContainer']")
-    # The details stream in below the heading: retry until they are there.
-    expect(details).to_contain_text(
-        "対象とする災害：崖崩れ・土石流・地滑り、地震、内水氾濫", use_inner_text=True
-    )
-    expect(details).to_contain_text(
-        "国土地理院 指定緊急避難場所・指定避難所データ", use_inner_text=True
-    )
+    popup = frame.locator(".ninohe-ref-popup")
+    expect(popup).to_contain_text(first["施設・場所名"])
+    expect(popup).to_contain_text("対象とする災害：崖崩れ・土石流・地滑り、地震、内水氾濫")
+    expect(popup).to_contain_text("国土地理院")
 
 
 def test_a_disguised_vrt_upload_is_refused_and_nothing_changes(
@@ -297,10 +289,10 @@ def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
         page.goto(f"{server.url}/import")
         page.get_by_role("heading", name="データの取り込みと書き出し").wait_for(timeout=90_000)
         page.locator("input[type='file']").set_input_files(
-            str(IMPORT_DIR / "gsi_emergency_mini.geojson")
+            str(IMPORT_DIR / "evacuation_sites_new.csv")
         )
         page.get_by_text(
-            "OK: gsi_emergency_mini.geojson: 2 feature(s) checked, 0 error(s)"
+            "OK: evacuation_sites_new.csv: 1 feature(s) checked, 0 error(s)"
         ).wait_for()
         _confirm_source(page)
         page.get_by_label("アカウント名").fill("sato")
@@ -312,17 +304,17 @@ def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
             "b => b.innerText.trim() === '取り込む' && !b.disabled)"
         )
         page.get_by_role("button", name="取り込む").click()
-        page.get_by_text("レイヤ「gsi-emergency-mini」に 2 件を取り込みました").wait_for()
-        page.get_by_text("変更履歴に記録しました（追加 2 件").wait_for()
-        assert not (root / "layers" / "gsi-emergency-mini.geojson").exists()
+        page.get_by_text("レイヤ「evacuation-sites-new」に 1 件を取り込みました").wait_for()
+        page.get_by_text("変更履歴に記録しました（追加 1 件").wait_for()
+        assert not (root / "layers" / "evacuation-sites-new.geojson").exists()
         history = store.history()
         assert [(c.user, c.action, c.layer) for c in history] == [
-            ("sato", "import", "gsi-emergency-mini")
-        ] * 2
+            ("sato", "import", "evacuation-sites-new")
+        ]
         assert len({c.batch for c in history}) == 1
         page.goto(server.url)
         frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
-        frame.locator("[data-feature-id='gsi-e0321300001202']").wait_for(state="attached")
+        frame.locator("[data-feature-id='da-hinan-032131-032131-e0001']").wait_for(state="attached")
     finally:
         server.process.terminate()
         try:
