@@ -49,6 +49,15 @@ def test_the_sidebar_filters_speak_japanese(page: Any, shipped_app: AppServer) -
 def test_the_import_page_uploader_speaks_japanese(page: Any, shipped_app: AppServer) -> None:
     page.goto(shipped_app.url + "/import?lang=ja")
     expect(page.locator("[data-testid='stFileUploaderDropzone']")).to_be_visible(timeout=60_000)
+    # Streamlit loads each element's code on its own, so the page's style (st.html) may arrive a
+    # moment after the uploader: wait until it applies, then read what a person sees.
+    page.wait_for_function(
+        """() => {
+          const b = document.querySelector('[data-testid="stFileUploaderDropzone"] button');
+          return b && getComputedStyle(b, '::after').content.includes('ファイルを選ぶ');
+        }""",
+        timeout=30_000,
+    )
     text = _visible_text(page)
     assert "ファイルを選ぶ" in text and "MB まで" in text
     assert not [word for word in ENGLISH_DEFAULTS if word in text]
