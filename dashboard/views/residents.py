@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from ninohe_geo.escape import html_text
 from ninohe_geo.escape import markdown_text as md
-from ninohe_geo.i18n import distance_text, t
+from ninohe_geo.i18n import t
 from ninohe_geo.model import districts
 from ninohe_geo.query import residents
+from ninohe_geo.query.residents_map import view_key
 from ninohe_geo.query.residents_view import residents_view
 from ninohe_geo.query.search import build_index
-from ninohe_geo.query.shelters import FINDER_HAZARDS, hazard_label, nearest_sites
+from ninohe_geo.query.shelters import FINDER_HAZARDS, around, hazard_label, map_marks, nearest_sites
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import residents as residents_web
 
@@ -25,6 +28,11 @@ if "res_q" not in st.session_state:
 if "res_area" not in st.session_state:
     url_area = st.query_params.get("area", "")
     st.session_state["res_area"] = url_area if districts.district(url_area) else ""
+
+
+def _clear_tap() -> None:
+    """A new area or "near me" replaces a point tapped on the map (the latest ask wins)."""
+    st.session_state.pop("res_tap", None)
 
 
 def _switch_language() -> None:
@@ -58,13 +66,14 @@ area_id = st.selectbox(
     format_func=area_names.__getitem__,
     key="res_area",
     placeholder=t("choose_options", lang),  # not Streamlit's English "Choose an option"
+    on_change=_clear_tap,
 )
 st.caption(t("res_area_missing", lang))
-position = residents_web.near_me_button(lang)
+position = residents_web.near_me_button(lang, on_change=_clear_tap)
 st.caption(t("res_near_me_privacy", lang))
 area_box = st.container(key="res-after-area")
-shelter_box = st.container(key="res-shelters")
 map_box = st.container(key="res-map-box")
+shelter_box = st.container(key="res-shelters")
 rest_box = st.container(key="res-rest")
 
 origin: tuple[float, float] | None = None
@@ -85,8 +94,20 @@ if origin is None and chosen is not None:
     origin = (chosen.lat, chosen.lon)
     point_name = chosen.point(lang)
     note = t("res_area_note", lang, point=point_name)
+tapped = st.session_state.get("res_tap")
+if tapped is not None:  # a point tapped on the map: the latest ask (an area or near me clears it)
+    origin, note, point_name = tapped, t("res_tap_active", lang), t("res_tap_point", lang)
 
 view = residents_view(cat, build_index(cat.features), query or "", origin, lang)
+# The nearest designated site for a hazard, from the same point; numbered on the map, listed
+# below it. Answering a tap, the map shows the point and its sites.
+hazard = str(st.session_state.get("res_hazard") or FINDER_HAZARDS[0])
+hits = nearest_sites(cat.reference, *origin, hazard, lang) if origin is not None else []
+sites = map_marks(hits, lang)
+if tapped is not None:
+    view = dataclasses.replace(
+        view, fit=around(tapped, hits), key=view_key(tapped, [hazard, *(h.id for h in hits)])
+    )
 web.sync_url(lang, {"q": (query or "").strip(), "area": area_id or ""})
 
 # Results go directly below the control that asked for them: the search box when words are
@@ -104,41 +125,9 @@ with query_box if (query or "").strip() else area_box:
         st.header(t("res_results_near" if origin else "res_results", lang))
         residents_web.cards(cat, lang, view.first, view.distances)
 
-# The nearest designated site for a hazard, from the same point (near me or the area's).
-with shelter_box:
-    st.subheader(t("res_shelter_heading", lang))
-    hazard = st.selectbox(
-        t("res_shelter_hazard", lang),
-        list(FINDER_HAZARDS),
-        format_func=lambda code: hazard_label(code, lang),
-        key="res_hazard",
-    )
-    if origin is None:
-        st.caption(t("res_shelter_choose", lang))
-    else:
-        hits = nearest_sites(cat.reference, origin[0], origin[1], hazard, lang)
-        if not hits:
-            st.warning(t("res_shelter_none", lang))
-        lines = [
-            "- "
-            + md(
-                t(
-                    "res_shelter_line",
-                    lang,
-                    name=hit.name,
-                    distance=distance_text(hit.distance_m, lang),
-                    hazards="、".join(hit.hazards) if lang == "ja" else ", ".join(hit.hazards),
-                )
-            )
-            for hit in hits
-        ]
-        if lines:
-            st.markdown("\n".join(lines))
-        st.caption(t("res_shelter_crow", lang))
-
 with map_box:
     st.subheader(t("res_map_heading", lang))
-    st.caption(t("res_map_hint", lang) + " " + t("res_map_clusters", lang))
+    st.caption(" ".join(t(k, lang) for k in ("res_map_hint", "res_map_clusters", "res_map_tap")))
     if origin is not None:
         st.caption(t("res_map_origin", lang, point=point_name))
     selected = st.session_state.get("res_selected")
@@ -154,19 +143,52 @@ with map_box:
             key=view.key,
             origin=origin,
             overview=not view.filtered,
+            sites=sites,
         ),
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_clicked"],
         height=360,
         use_container_width=True,
     )
     clicked = web.clicked_feature_id(result)
+    point = web.clicked_point(result)  # the map itself (a feature keeps its own clicks)
     if clicked and clicked != selected and cat.feature(clicked) is not None:
         st.session_state["res_selected"] = clicked
+        st.session_state["res_tap_seen"] = point
+        st.rerun()
+    if point is not None and point != st.session_state.get("res_tap_seen"):
+        st.session_state["res_tap_seen"] = point
+        st.session_state.pop("res_selected", None)
+        if districts.in_city_box(*point):
+            st.session_state["res_tap"] = point
+        else:
+            st.session_state["res_tap_outside"] = True
         st.rerun()
     if selected and cat.feature(selected) is not None:
         st.subheader(t("res_selected", lang))
         card = residents.project_card(cat, selected, lang)
         st.markdown(residents_web.card_markdown(card, lang, level=3))
+
+with shelter_box:
+    st.subheader(t("res_shelter_heading", lang))
+    st.selectbox(
+        t("res_shelter_hazard", lang),
+        list(FINDER_HAZARDS),
+        format_func=lambda code: hazard_label(code, lang),
+        key="res_hazard",
+    )
+    if st.session_state.pop("res_tap_outside", False):
+        st.warning(t("res_tap_outside", lang))
+    if origin is None:
+        st.caption(t("res_shelter_choose", lang))
+    else:
+        heading = t("res_shelter_from", lang, point=point_name, hazard=hazard_label(hazard, lang))
+        st.markdown(f"**{md(heading)}**")
+        if not hits:
+            st.warning(t("res_shelter_none", lang))
+        st.markdown(residents_web.shelter_list_markdown(hits, lang))
+        st.caption(t("res_shelter_crow", lang))
+        if tapped is not None:
+            st.button(t("res_tap_clear", lang), key="res-tap-clear", on_click=_clear_tap)
 
 with rest_box:
     if view.rest:

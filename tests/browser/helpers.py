@@ -117,3 +117,52 @@ def wait_for_features(frame: Any, n: int) -> None:
     frame.wait_for_function(
         "n => document.querySelectorAll('[data-feature-id]').length === n", arg=n
     )
+
+
+_EMPTY_SPOT = """async ([name, lat, lon, zoom]) => {
+    const map = window[name];
+    map.getContainer().scrollIntoView({block: "center"});  // elementFromPoint sees the viewport
+    map.setView([lat, lon], zoom, {animate: false});
+    const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const size = map.getSize();
+    const bare = (x, y) => {
+        const box = map.getContainer().getBoundingClientRect();
+        const el = document.elementFromPoint(box.left + x, box.top + y);
+        return !!el && map.getContainer().contains(el) && !el.closest(
+            '.leaflet-marker-pane, .leaflet-overlay-pane, .leaflet-control, '
+            + '.leaflet-shadow-pane, .leaflet-tooltip-pane, .leaflet-popup-pane');
+    };
+    // A finger is wide: Chromium moves a tap to a clickable element up to about a fingertip
+    // away (touch adjustment), so the spot keeps 30 px clear all round.
+    const empty = (x, y) => [-30, 0, 30].every(
+        dx => [-30, 0, 30].every(dy => bare(x + dx, y + dy)));
+    // The marks are laid out again after a zoom (spread, clustered): look once they are still.
+    for (let tries = 0; tries < 20; tries++) {
+        await frames();
+        let found = null;
+        for (let r = 0; r <= 150 && !found; r += 10) {
+            for (let dx = -r; dx <= r && !found; dx += 10) {
+                for (const dy of [-r, r]) {
+                    const x = Math.round(size.x / 2 + dx), y = Math.round(size.y / 2 + dy);
+                    if (empty(x, y)) { found = [x, y]; break; }
+                }
+            }
+        }
+        if (!found) return null;
+        await frames();
+        if (empty(...found)) {
+            const at = map.containerPointToLatLng(found);
+            return {x: found[0], y: found[1], lat: at.lat, lon: at.lng};
+        }
+    }
+    return null;
+}"""
+
+
+def empty_spot(target: Any, map_name: str, lat: float, lon: float, zoom: int) -> dict[str, float]:
+    """Show (lat, lon) at ``zoom`` on the Leaflet map ``window[map_name]`` and find a spot near
+    the middle where nothing is drawn within a fingertip (tapping it taps the map itself, not a
+    feature): its pixel in the map container (x, y) and where it is (lat, lon)."""
+    spot: dict[str, float] | None = target.evaluate(_EMPTY_SPOT, [map_name, lat, lon, zoom])
+    assert spot is not None, f"no empty spot on the map near {lat}, {lon}"
+    return spot

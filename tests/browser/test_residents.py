@@ -22,9 +22,10 @@ from playwright.sync_api import expect
 
 from ninohe_geo.model.catalog import Catalog, load_catalog
 from ninohe_geo.model.schema import STATUSES, choice
+from ninohe_geo.query.shelters import nearest_sites
 
 from .axe import axe_violations, describe
-from .helpers import MAP_IFRAME, settle
+from .helpers import MAP_IFRAME, empty_spot, settle
 from .phone import MIN_TAP, PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
 
 pytestmark = pytest.mark.browser
@@ -399,3 +400,53 @@ def test_numbered_marks_never_hide_each_other(
     seen: set[str] = set()
     _explore(frame, seen)
     assert seen == points
+
+
+#: 二戸市役所 (FACTS.md): the map is zoomed in around it, where designated sites are close.
+CITY_HALL = (40.27125, 141.30478)
+SITE_HITS = ".ninohe-site-hit"
+
+
+def test_tapping_the_map_finds_the_nearest_flood_shelters(
+    phone: Any, shipped_app: Any, shipped: Catalog
+) -> None:
+    page = phone
+    frame = _open(page, shipped_app.url)
+    page.get_by_text("地図をタップするか").wait_for()  # nothing asked yet: how to ask
+    spot = empty_spot(frame, "map", *CITY_HALL, 15)
+    frame.locator(".leaflet-container").tap(position={"x": spot["x"], "y": spot["y"]})
+    # Below the map, the sites Python ranks nearest from that point for 洪水, in order,
+    # each with its straight-line distance; numbered the same on the map.
+    want = nearest_sites(shipped.reference, spot["lat"], spot["lon"], "flood", "ja")
+    assert len(want) == 3
+    heading = page.get_by_text("地図でタップした地点からいちばん近い指定緊急避難場所（洪水）")
+    heading.wait_for()
+    answer = page.locator(".st-key-res-shelters")
+    items = answer.locator("ol li")
+    expect(items).to_have_count(3)
+    for item, hit in zip(items.all(), want, strict=True):
+        expect(item).to_contain_text(hit.name, use_inner_text=True)
+        expect(item).to_contain_text("約", use_inner_text=True)
+    expect(answer).to_contain_text("直線距離", use_inner_text=True)
+    frame = page.frame_locator(MAP_IFRAME)
+    marks = frame.locator(SITE_HITS)
+    expect(marks).to_have_count(3)
+    assert [m.get_attribute("data-site-id") for m in marks.all()] == [h.id for h in want]
+    expect(marks.first).to_have_attribute("aria-label", re.compile(r"^1\. " + want[0].name))
+    # The cards are sorted from the tapped point, and the page says so.
+    expect(page.locator(".stMain")).to_contain_text(
+        "地図でタップした地点から近い順に並べています。", use_inner_text=True
+    )
+    # Another hazard, the same point: the answer follows.
+    # (Scrolled to first: a menu opened by the click that scrolls the page closes as it scrolls.)
+    choose = page.get_by_role("combobox", name="災害の種類")
+    choose.scroll_into_view_if_needed()
+    choose.tap()
+    page.get_by_role("option", name="地震").tap()
+    quake = nearest_sites(shipped.reference, spot["lat"], spot["lon"], "earthquake", "ja")
+    page.get_by_text("地図でタップした地点からいちばん近い指定緊急避難場所（地震）").wait_for()
+    expect(items.first).to_contain_text(quake[0].name, use_inner_text=True)
+    # Cleared, the page asks again and the map's numbered squares are gone.
+    page.get_by_role("button", name="タップした地点を消す").click()
+    page.get_by_text("地図をタップするか").wait_for()
+    expect(frame.locator(SITE_HITS)).to_have_count(0)

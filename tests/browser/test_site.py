@@ -19,9 +19,10 @@ from playwright.sync_api import expect
 from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer
 from ninohe_geo.model.schema import STATUSES, choice
 from ninohe_geo.output.site import build_site
+from ninohe_geo.query.shelters import nearest_sites
 
 from .axe import axe_violations, describe
-from .helpers import serve_folder, wait_for_ids
+from .helpers import empty_spot, serve_folder, wait_for_ids
 from .phone import DESKTOP, PHONE, one_finger_drag_warns, scrolls_sideways, small_tap_targets
 
 pytestmark = pytest.mark.browser
@@ -272,5 +273,45 @@ def test_the_city_outline_is_drawn(browser: Any, site_url: str) -> None:
             )
             == "none"
         )
+    finally:
+        context.close()
+
+
+def test_tapping_the_map_finds_the_nearest_flood_shelters(
+    browser: Any, site_url: str, shipped: Catalog
+) -> None:
+    context, page, _ = _context(browser, PHONE)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        expect(page.locator("#shelter-answer")).to_be_hidden()
+        spot = empty_spot(page, "ninoheSiteMap", 40.27125, 141.30478, 15)  # 二戸市役所
+        page.locator("#map").tap(position={"x": spot["x"], "y": spot["y"]})
+        # The browser ranks the sites as Python does (the same GSI records, straight lines).
+        want = nearest_sites(shipped.reference, spot["lat"], spot["lon"], "flood", "ja")
+        assert len(want) == 3
+        items = page.locator("#shelter-list > li")
+        expect(items).to_have_count(3)
+        assert [i.get_attribute("data-site-id") for i in items.all()] == [h.id for h in want]
+        for item, hit in zip(items.all(), want, strict=True):
+            expect(item).to_contain_text(hit.name, use_inner_text=True)
+        expect(page.locator("#shelter-from")).to_contain_text("洪水", use_inner_text=True)
+        expect(page.locator("#shelter-answer")).to_contain_text("直線距離", use_inner_text=True)
+        marks = page.locator("#map .ninohe-site-hit")
+        expect(marks).to_have_count(3)
+        assert [m.get_attribute("data-site-id") for m in marks.all()] == [h.id for h in want]
+        # The plan list is sorted from the point too, and the note says so.
+        expect(page.locator("#note")).to_contain_text("タップした地点", use_inner_text=True)
+        page.wait_for_selector("#sorted-list:not([hidden])")
+        # Another hazard answers from the same point.
+        quake = nearest_sites(shipped.reference, spot["lat"], spot["lon"], "earthquake", "ja")
+        page.select_option("#hazard", "earthquake")
+        expect(items.first).to_have_attribute("data-site-id", quake[0].id)
+        expect(page.locator("#shelter-from")).to_contain_text("地震", use_inner_text=True)
+        # Cleared: no answer, no numbered squares.
+        page.get_by_role("button", name="タップした地点を消す").click()
+        expect(page.locator("#shelter-answer")).to_be_hidden()
+        expect(marks).to_have_count(0)
+        assert not scrolls_sideways(page)
     finally:
         context.close()

@@ -469,3 +469,25 @@ def test_nothing_to_publish_is_a_clear_error(make_data_dir, tmp_path: Path) -> N
     with pytest.raises(PublishError, match="no projects to publish"):
         build_site(cat, tmp_path / "empty-site")
     assert not (tmp_path / "empty-site").exists()
+
+
+def test_the_evacuation_site_finder_ships_its_sites_and_hazards(
+    site: Path, shipped: Catalog
+) -> None:
+    # The browser ranks the 78 GSI designated sites itself (tests/browser/test_site.py taps it).
+    data = publish.site_data(shipped, "ja")
+    assert len(data["sites"]) == 78
+    assert data["hazardLabels"]["flood"] == "洪水"
+    assert data["areas"]["fukuoka"]["at"] == [40.27125, 141.30478]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    options = re.findall(r'<option value="(\w+)">([^<]+)</option>', html.split('id="hazard"')[1])
+    assert [code for code, _ in options] == [
+        "flood",
+        "landslide",
+        "earthquake",
+        "fire",
+        "inland_flood",
+    ]
+    assert options[0][1] == "洪水"
+    en = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Kind of disaster" in en and 'value="flood">Flood<' in en

@@ -83,3 +83,25 @@ def test_nearest_site_for_a_hazard_from_the_chosen_area(monkeypatch: pytest.Monk
     assert any("歩く道のりではありません" in c.value for c in at.caption)
     at.selectbox(key="res_hazard").select("fire").run()
     assert "浄法寺文化交流センター — 直線距離" not in _text(at)  # not designated for fire
+
+
+def test_a_tapped_point_answers_until_cleared_or_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # st_folium's last_clicked is stored as res_tap (the browser test taps the real map).
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(REPO / "geodata"))
+    at = _run()
+    at.session_state["res_tap"] = (40.27125, 141.30478)  # 二戸市役所
+    at.run()
+    assert not at.exception, at.exception
+    text = _text(at)
+    assert "地図でタップした地点からいちばん近い指定緊急避難場所（洪水）" in text
+    assert "1. 福岡小学校 — 直線距離 約 150 m" in text
+    assert any(i.value == "地図でタップした地点から近い順に並べています。" for i in at.info)
+    at.button(key="res-tap-clear").click().run()
+    assert "地図でタップした地点から" not in _text(at)
+    assert any("地図をタップするか" in c.value for c in at.caption)
+    # A chosen area replaces the tapped point (the latest ask wins).
+    at.session_state["res_tap"] = (40.27125, 141.30478)
+    at.run()
+    at.selectbox(key="res_area").select("joboji").run()
+    text = _text(at)
+    assert "地図でタップした地点" not in text and "浄法寺文化交流センター — 直線距離" in text

@@ -54,11 +54,13 @@ from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model import districts
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import LANGS, Lang
+from ninohe_geo.model.schema import HAZARD_CODES
 from ninohe_geo.output import datasetmeta
 from ninohe_geo.paths import PACKAGE_DIR
 from ninohe_geo.query import residents
 from ninohe_geo.query.details import feature_details
 from ninohe_geo.query.search import build_index
+from ninohe_geo.query.shelters import FINDER_HAZARDS, finder_sites, hazard_label
 
 #: A file in every published site: ``publish`` only ever replaces a folder that holds it.
 MARKER = ".ninohe-geo-site"
@@ -139,11 +141,16 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
         "areas": {
             d.id: {
                 "note": t("res_area_note", lang, point=d.point(lang)),
+                "point": d.point(lang),
+                "at": [d.lat, d.lon],
                 "rank": [[fid, m] for fid, m in area_rank[d.id]],
             }
             for d in districts.DISTRICTS
         },
         "cityBox": list(districts.CITY_BOX),
+        # The evacuation-site finder (issue #13) runs in the browser over these GSI sites.
+        "sites": finder_sites(catalog.reference, lang),
+        "hazardLabels": {code: hazard_label(code, lang) for code in HAZARD_CODES},
         "schematic": {
             str(fid): True
             for fid, acc in zip(features["id"], features["accuracy"], strict=True)
@@ -159,6 +166,14 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
                 "res_none",
                 "res_list_plan",
                 "res_list_near",
+                "res_near_me_point",
+                "res_tap_point",
+                "res_tap_active",
+                "res_tap_outside",
+                "res_shelter_line",
+                "res_shelter_from",
+                "res_site_mark",
+                "about_distance",
                 "tiles_unavailable",
             )
         }
@@ -209,6 +224,7 @@ def _render_lang(
         cards=cards,
         groups=_groups(catalog, cards, lang),
         areas=[("", t("res_area_all", lang))] + [(d.id, d.name(lang)) for d in districts.DISTRICTS],
+        hazards=[(code, hazard_label(code, lang)) for code in FINDER_HAZARDS],
         data_json=Markup(script_json(site_data(catalog, lang))),  # noqa: S704 - escaped JSON
     )
     _write(root / prefix / "index.html", index)

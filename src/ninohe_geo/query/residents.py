@@ -222,11 +222,13 @@ def residents_features(
     key: str = "",
     origin: tuple[float, float] | None = None,
     overview: bool = False,
+    sites: list[dict[str, Any]] | None = None,
 ) -> folium.FeatureGroup:
     """The features of ``view`` drawn with pillar marks, for ``feature_group_to_add``: marks
     whose targets would overlap gathered into a badge with their count, the map fitted to
-    ``fit`` when ``key`` changes, ``origin`` (an area's point or "near me") marked, ``overview``
-    for the whole city (:mod:`ninohe_geo.query.residents_map`)."""
+    ``fit`` when ``key`` changes, ``origin`` (an area's point, "near me" or a tapped point)
+    marked, ``overview`` for the whole city, ``sites`` the nearest evacuation sites numbered
+    (:mod:`ninohe_geo.query.residents_map`)."""
     return residents_map.residents_layer(
         view,
         lang,
@@ -235,4 +237,5 @@ def residents_features(
         key=key,
         origin=origin,
         overview=overview,
+        sites=sites,
     )

@@ -183,6 +183,7 @@ window.ninoheResidents = window.ninoheResidents || (function () {
           iconSize: [18, 18], iconAnchor: [9, 9] }), interactive: false, keyboard: false,
           zIndexOffset: -1000 }).addTo(badges);
       }
+      if (view.sites && view.sites.length) { ninoheGeo.addSiteHits(badges, view.sites); }
     }
 
     function fit() {
@@ -244,11 +245,14 @@ def view_options(
     key: str,
     origin: tuple[float, float] | None = None,
     overview: bool = False,
+    sites: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The ``view`` argument of ``ninoheResidents.draw``: bounds to fit, key, origin, settings.
 
     ``overview``: the whole city (nothing asked), framed with :data:`OVERVIEW_PADDING`. A tapped
     badge always zooms to its marks with the controls' room (:data:`FIT_PADDING_TOP_LEFT` …).
+    ``sites``: the nearest designated evacuation sites, numbered on the map
+    (``ninoheGeo.addSiteHits``: ``{id, lat, lon, label}``).
     """
     padding = OVERVIEW_PADDING if overview else (*FIT_PADDING_TOP_LEFT, *FIT_PADDING_BOTTOM_RIGHT)
     return {
@@ -260,6 +264,7 @@ def view_options(
         "gap": GAP_PX,
         "padding": list(padding),
         "tapPadding": [*FIT_PADDING_TOP_LEFT, *FIT_PADDING_BOTTOM_RIGHT],
+        "sites": sites or [],
     }
 
 
@@ -281,15 +286,17 @@ def residents_layer(
     key: str = "",
     origin: tuple[float, float] | None = None,
     overview: bool = False,
+    sites: list[dict[str, Any]] | None = None,
 ) -> folium.FeatureGroup:
     """The features of ``view`` for ``st_folium(feature_group_to_add=…)``: ``options`` are the
-    ``ninoheGeo.addFeatures`` options (marks, colours, selection)."""
+    ``ninoheGeo.addFeatures`` options (marks, colours, selection); a click on a feature is the
+    feature's only (``ownClicks``), so a tap on the map itself means a place."""
     group = folium.FeatureGroup(name="plan", control=False)
     group.add_child(
         ResidentsLayer(
             script_json(mapview.features_payload(view, lang)),
-            script_json({**options, **cluster_strings(lang)}),
-            script_json(view_options(fit, key, origin, overview)),
+            script_json({**options, **cluster_strings(lang), "ownClicks": True}),
+            script_json(view_options(fit, key, origin, overview, sites)),
         )
     )
     return group

@@ -11,10 +11,13 @@ site, how far it is in a straight line, and what it is designated for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
-from ninohe_geo.model.districts import distances_m
+from ninohe_geo.i18n import t
+from ninohe_geo.model.districts import distances_m, format_distance
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.schema import HAZARD_CODES, HAZARDS, choice, hazard_codes
 
@@ -33,6 +36,19 @@ class SiteHit:
     """Straight-line metres from the point (not a walking route)."""
     hazards: tuple[str, ...]
     """Labels of every hazard the site is designated for, in the page language."""
+    lat: float
+    lon: float
+
+
+def _designated_points(reference: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The reference points that carry hazards (the GSI sites), in table order."""
+    if reference.empty or "hazards" not in reference.columns:
+        return reference.iloc[0:0]
+    return reference[reference.geometry.geom_type == "Point"]
+
+
+def _name(row: pd.Series, lang: Lang) -> str:
+    return str(row["name_ja" if lang == "ja" else "name_en"] or row["name_ja"])
 
 
 def hazard_label(code: str, lang: Lang) -> str:
@@ -56,9 +72,9 @@ def nearest_sites(
     """
     if hazard not in HAZARD_CODES:
         raise ValueError(f"unknown hazard {hazard!r}")
-    if reference.empty or "hazards" not in reference.columns:
+    points = _designated_points(reference)
+    if points.empty:
         return []
-    points = reference[reference.geometry.geom_type == "Point"]
     designated = points[[hazard in hazard_codes({"hazards": v}) for v in points["hazards"]]]
     if designated.empty:
         return []
@@ -66,7 +82,57 @@ def nearest_sites(
     out = []
     for fid, metres in dist.head(limit).items():
         row = designated.loc[fid]
-        name = row["name_ja" if lang == "ja" else "name_en"] or row["name_ja"]
         labels = tuple(hazard_label(c, lang) for c in hazard_codes({"hazards": row["hazards"]}))
-        out.append(SiteHit(str(fid), str(name), float(metres), labels))
+        at = row.geometry
+        out.append(SiteHit(str(fid), _name(row, lang), float(metres), labels, at.y, at.x))
     return out
+
+
+def finder_sites(reference: gpd.GeoDataFrame, lang: Lang) -> list[dict[str, Any]]:
+    """Every site :func:`nearest_sites` chooses from, as plain data for the static site's own
+    finder (which runs in the browser): id, name, lat, lon, hazard codes."""
+    points = _designated_points(reference)
+    return [
+        {
+            "id": str(fid),
+            "name": _name(row, lang),
+            "lat": round(float(row.geometry.y), 6),
+            "lon": round(float(row.geometry.x), 6),
+            "hazards": list(hazard_codes({"hazards": row["hazards"]})),
+        }
+        for fid, row in points.iterrows()
+        if hazard_codes({"hazards": row["hazards"]})
+    ]
+
+
+def crow_text(metres: float, lang: Lang) -> str:
+    """「約 150 m」「約 2.4 km」: the straight-line distance to 10 m, as the static site's finder
+    says it too (its own arithmetic may differ from ours by a few metres)."""
+    return t("about_distance", lang, distance=format_distance(metres, lang))
+
+
+def map_marks(hits: list[SiteHit], lang: Lang) -> list[dict[str, Any]]:
+    """The hits as the map numbers them (``ninoheGeo.addSiteHits``): id, lat, lon, and a label
+    with the number, name and straight-line distance."""
+    return [
+        {
+            "id": hit.id,
+            "lat": hit.lat,
+            "lon": hit.lon,
+            "label": t(
+                "res_site_mark",
+                lang,
+                n=n,
+                name=hit.name,
+                distance=crow_text(hit.distance_m, lang),
+            ),
+        }
+        for n, hit in enumerate(hits, start=1)
+    ]
+
+
+def around(origin: tuple[float, float], hits: list[SiteHit]) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) holding the point and its sites: the map's view of an answer."""
+    lats = [origin[0], *(h.lat for h in hits)]
+    lons = [origin[1], *(h.lon for h in hits)]
+    return min(lons), min(lats), max(lons), max(lats)

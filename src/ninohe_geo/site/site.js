@@ -4,6 +4,10 @@
  * that `ninohe-geo publish` put in #site-data; draws with ninoheGeo.addFeatures (ninohe-map.js,
  * the same drawing code as the app). Every string from data goes in with textContent.
  *
+ * The evacuation-site finder (issue #13): from a point tapped on the map, "near me" or the chosen
+ * area, the three nearest GSI designated emergency evacuation sites for the chosen hazard, in a
+ * straight line (equirectangular metres, as for the projects), numbered on the map and listed.
+ *
  * Search folds the query with the same rules as ninohe_geo/search.py (normalize, fold_romaji)
  * over the keys precomputed there (names, readings in hiragana, romaji). Location is read only
  * when the "near me" button is pressed and never leaves the browser.
@@ -74,7 +78,8 @@
       sub.ids.push(id); sub.names.push(P.names[i]); sub.pillars.push(P.pillars[i]);
       sub.loose.push(P.loose[i]); sub.geoms.push(P.geoms[i]);
     });
-    var opts = Object.assign({}, data.options, { selected: selected });
+    // ownClicks: a click on a feature selects it and is not also a tap on the map.
+    var opts = Object.assign({}, data.options, { selected: selected, ownClicks: true });
     var layer = ninoheGeo.addFeatures(group, sub, opts);
     layer.eachLayer(function (l) {
       l.on("click", function () { select(l.feature.properties.id, true); });
@@ -163,43 +168,138 @@
     ranking = a ? a.rank : null;
     note.textContent = a ? a.note : "";
     clearBtn.hidden = true;
+    setOrigin(a ? { at: a.at, name: a.point, tapped: false } : null);
     update();
   });
 
+  function metres(lat, lon, lat2, lon2) {
+    /* Straight-line metres (equirectangular; within a few metres of the truth in a city). */
+    var k = Math.cos(lat * Math.PI / 180);
+    var dx = (lon2 - lon) * k * 111320, dy = (lat2 - lat) * 110540;
+    return Math.sqrt(dx * dx + dy * dy);
+  }
   function metresTo(lat, lon, id) {
-    /* Nearest vertex of the feature (equirectangular; fine within a city). Schematic: none. */
+    /* Nearest vertex of the feature. Schematic: none. */
     var i = rowOf[id];
     var g = ninoheGeo.decodeGeometry(P.geoms[i]);
-    var best = Infinity, k = Math.cos(lat * Math.PI / 180);
+    var best = Infinity;
     JSON.stringify(g.coordinates, function (key, v) {
       if (Array.isArray(v) && typeof v[0] === "number") {
-        var dx = (v[0] - lon) * k * 111320, dy = (v[1] - lat) * 110540;
-        best = Math.min(best, Math.sqrt(dx * dx + dy * dy));
+        best = Math.min(best, metres(lat, lon, v[1], v[0]));
         return undefined;
       }
       return v;
     });
     return best;
   }
+  function inCity(lat, lon) {
+    var box = data.cityBox;
+    return lon >= box[0] && lat >= box[1] && lon <= box[2] && lat <= box[3];
+  }
+  function rankFrom(lat, lon) {
+    var placed = [], unplaced = [];
+    P.ids.forEach(function (id) {
+      var m = data.schematic[id] ? null : metresTo(lat, lon, id);
+      (m === null ? unplaced : placed).push([id, m]);
+    });
+    placed.sort(function (x, y) { return x[1] - y[1]; });
+    return placed.concat(unplaced);
+  }
+
+  /* ---- the nearest designated evacuation sites ---- */
+  var hazardSel = document.getElementById("hazard");
+  var answer = document.getElementById("shelter-answer");
+  var choose = document.getElementById("shelter-choose");
+  var siteList = document.getElementById("shelter-list");
+  var siteFrom = document.getElementById("shelter-from");
+  var siteNone = document.getElementById("shelter-none");
+  var tapClear = document.getElementById("tap-clear");
+  var tapOutside = document.getElementById("tap-outside");
+  var marks = L.layerGroup().addTo(map);
+  var origin = null; /* {at: [lat, lon], name, tapped} */
+  var SEP = data.lang === "ja" ? "、" : ", ";
+
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, k) { return String(values[k]); });
+  }
+  function nearestSites(lat, lon, hazard) {
+    return data.sites.filter(function (site) { return site.hazards.indexOf(hazard) >= 0; })
+      .map(function (site) { return { site: site, m: metres(lat, lon, site.lat, site.lon) }; })
+      .sort(function (a, b) { return a.m - b.m; }).slice(0, 3);
+  }
+  function showSites() {
+    marks.clearLayers();
+    tapClear.hidden = !(origin && origin.tapped);
+    answer.hidden = !origin;
+    choose.hidden = !!origin;
+    if (!origin) { return; }
+    var hazard = hazardSel.value;
+    var hits = nearestSites(origin.at[0], origin.at[1], hazard);
+    siteFrom.textContent = say(S.res_shelter_from, { point: origin.name, hazard: data.hazardLabels[hazard] });
+    siteList.textContent = "";
+    hits.forEach(function (h) {
+      var li = document.createElement("li");
+      li.setAttribute("data-site-id", h.site.id);
+      li.textContent = say(S.res_shelter_line, {
+        name: h.site.name,
+        distance: say(S.about_distance, { distance: formatDistance(h.m) }),
+        hazards: h.site.hazards.map(function (c) { return data.hazardLabels[c]; }).join(SEP)
+      });
+      siteList.appendChild(li);
+    });
+    siteNone.hidden = hits.length > 0;
+    var ring = document.createElement("span");
+    ring.className = "ninohe-res-origin";
+    ring.setAttribute("aria-hidden", "true");
+    ring.style.cssText = "display:block;width:18px;height:18px;box-sizing:border-box;" +
+      "border-radius:50%;border:5px double #1a1a1a;background:#ffffff;";
+    L.marker(origin.at, { icon: L.divIcon({ className: "ninohe-res-origin-icon", html: ring,
+      iconSize: [18, 18], iconAnchor: [9, 9] }), interactive: false, keyboard: false,
+      zIndexOffset: -1000 }).addTo(marks);
+    ninoheGeo.addSiteHits(marks, hits.map(function (h, i) {
+      return { id: h.site.id, lat: h.site.lat, lon: h.site.lon, label: say(S.res_site_mark, {
+        n: i + 1, name: h.site.name, distance: say(S.about_distance, { distance: formatDistance(h.m) })
+      }) };
+    }));
+    return hits;
+  }
+  function setOrigin(o) { origin = o; tapOutside.hidden = true; showSites(); }
+  hazardSel.addEventListener("change", showSites);
+
+  /* A tap on the map itself (features keep their own clicks): the nearest sites from there,
+   * and the projects sorted from there, with the point and its sites in view. */
+  map.on("click", function (e) {
+    var lat = e.latlng.lat, lon = e.latlng.lng;
+    if (!inCity(lat, lon)) { tapOutside.hidden = false; return; }
+    ranking = rankFrom(lat, lon);
+    area.value = "";
+    note.textContent = S.res_tap_active;
+    clearBtn.hidden = true;
+    setOrigin({ at: [lat, lon], name: S.res_tap_point, tapped: true });
+    update();
+    var hits = nearestSites(lat, lon, hazardSel.value);
+    var bounds = L.latLngBounds([[lat, lon]].concat(hits.map(function (h) {
+      return [h.site.lat, h.site.lon];
+    })));
+    map.fitBounds(bounds, { padding: [40, 40], maxZoom: Math.max(map.getZoom(), 15) });
+  });
+  tapClear.addEventListener("click", function () {
+    ranking = null; note.textContent = ""; setOrigin(null); update(); hazardSel.focus();
+  });
 
   if (navigator.geolocation) { nearBtn.hidden = false; }
   nearBtn.addEventListener("click", function () {
     note.textContent = S.res_near_me_locating;
     navigator.geolocation.getCurrentPosition(function (p) {
-      var lat = p.coords.latitude, lon = p.coords.longitude, box = data.cityBox;
-      if (lon < box[0] || lat < box[1] || lon > box[2] || lat > box[3]) {
+      var lat = p.coords.latitude, lon = p.coords.longitude;
+      if (!inCity(lat, lon)) {
         note.textContent = S.res_near_me_outside; return;
       }
-      var placed = [], unplaced = [];
-      P.ids.forEach(function (id) {
-        var m = data.schematic[id] ? null : metresTo(lat, lon, id);
-        (m === null ? unplaced : placed).push([id, m]);
-      });
-      placed.sort(function (x, y) { return x[1] - y[1]; });
-      ranking = placed.concat(unplaced);
+      ranking = rankFrom(lat, lon);
       area.value = "";
       note.textContent = S.res_near_me_active;
       clearBtn.hidden = false;
+      setOrigin({ at: [lat, lon], name: S.res_near_me_point, tapped: false });
       update();
       map.setView([lat, lon], 14);
     }, function () {
@@ -207,7 +307,8 @@
     }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 60000 });
   });
   clearBtn.addEventListener("click", function () {
-    ranking = null; note.textContent = ""; clearBtn.hidden = true; update(); nearBtn.focus();
+    ranking = null; note.textContent = ""; clearBtn.hidden = true; setOrigin(null); update();
+    nearBtn.focus();
   });
 
   document.getElementById("finder").addEventListener("submit", function (e) { e.preventDefault(); update(); });
@@ -220,6 +321,7 @@
     area.value = params.get("area");
     ranking = data.areas[area.value].rank;
     note.textContent = data.areas[area.value].note;
+    setOrigin({ at: data.areas[area.value].at, name: data.areas[area.value].point, tapped: false });
   }
   update();
   function fromHash() {

@@ -220,7 +220,10 @@
         opacity: st.opacity,
         fillOpacity: f.geometry.type.indexOf("Polygon") >= 0 ? st.areaFillOpacity : st.pointFillOpacity,
         dashArray: f.properties.l ? st.looseDash.join(" ") : null,
-        className: "ninohe-feature ninohe-p" + f.properties.p + (f.properties.l ? " ninohe-loose" : "")
+        className: "ninohe-feature ninohe-p" + f.properties.p + (f.properties.l ? " ninohe-loose" : ""),
+        // opts.ownClicks: a click on a line or area is the feature's alone, not also the map's
+        // (where a tap on the map itself means a place: the residents' evacuation-site finder).
+        bubblingMouseEvents: !opts.ownClicks
       };
     }
     var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
@@ -233,7 +236,7 @@
         s.color = f.properties.id === selected ? st.selectedColor : st.pointOutline;
         s.weight = f.properties.id === selected ? st.selectedPointWeight : st.pointOutlineWeight;
         if (f.properties.l) { s.color = opts.colors[f.properties.p]; s.weight = st.loosePointWeight; }
-        return L.circleMarker(latlng, s);
+        return L.circleMarker(latlng, s);  // s carries bubblingMouseEvents (style above)
       },
       onEachFeature: function (f, lyr) {
         var box = document.createElement("div");
@@ -320,6 +323,32 @@
     });
   }
 
+  /* The nearest designated evacuation sites of an answer (issue #13), numbered 1, 2, 3 in black
+   * squares (not the plan's round marks, whose numbers and colours are the policy areas): sites = [{id, lat, lon, label}], label the number,
+   * name and distance, given as the mark's accessible name and tooltip. A tap on a mark shows
+   * its tooltip and is not a tap on the map (markers keep their clicks). */
+  function addSiteHits(group, sites) {
+    sites.forEach(function (site, i) {
+      var box = document.createElement("span");
+      box.className = "ninohe-site-hit";
+      box.setAttribute("data-site-id", site.id);
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", site.label);
+      box.textContent = String(i + 1);
+      box.style.cssText = "display:flex;align-items:center;justify-content:center;width:30px;" +
+        "height:30px;box-sizing:border-box;border:2px solid #ffffff;border-radius:4px;" +
+        "background:#1a1a1a;color:#ffffff;font:bold 16px/1 sans-serif;" +
+        "box-shadow:0 0 0 1px #1a1a1a,0 1px 4px rgba(0,0,0,.5);";
+      var icon = L.divIcon({ className: "ninohe-site-hit-icon", html: box, iconSize: [30, 30],
+                             iconAnchor: [15, 15] });
+      var mark = L.marker([site.lat, site.lon], { icon: icon, keyboard: false,
+                                                  zIndexOffset: 800 });
+      mark.bindTooltip(textDiv("ninohe-tooltip-name", site.label), { direction: "top" });
+      mark.addTo(group);
+    });
+  }
+
   window.ninoheGeo = { addFeatures: addFeatures, addLegend: addLegend, watchTiles: watchTiles,
-                       decodeGeometry: decodeGeometry, spreadMarkers: spreadMarkers };
+                       decodeGeometry: decodeGeometry, spreadMarkers: spreadMarkers,
+                       addSiteHits: addSiteHits };
 })();

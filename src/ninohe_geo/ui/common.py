@@ -237,6 +237,18 @@ def clear_selection() -> None:
     st.query_params.pop("feature", None)
 
 
+def clicked_point(result: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(lat, lon) of the last click on the map itself (not on a feature), from st_folium's
+    ``last_clicked``; None when there was none."""
+    point = result.get("last_clicked") if result else None
+    if not isinstance(point, dict):
+        return None
+    lat, lng = point.get("lat"), point.get("lng")
+    if not isinstance(lat, int | float) or not isinstance(lng, int | float):
+        return None
+    return float(lat), float(lng)
+
+
 def clicked_feature_id(result: dict[str, Any] | None) -> str | None:
     """The id of the feature the user clicked, from st_folium's return value."""
     if not result:

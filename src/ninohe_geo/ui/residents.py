@@ -9,7 +9,7 @@ The coordinates live in the session only: never written to the URL, a log or a f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -19,6 +19,7 @@ from ninohe_geo.i18n import t
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.query.residents import ProjectCard, project_cards
+from ninohe_geo.query.shelters import SiteHit, crow_text
 
 _NEAR_ME_HTML = (
     '<div class="near"><button type="button" class="near-btn"></button>'
@@ -60,12 +61,15 @@ def _near_me_component() -> Any:
     )
 
 
-def near_me_button(lang: Lang) -> dict[str, Any] | None:
-    """The "near me" button; returns ``{lat, lon}`` or ``{error}`` once pressed, else None."""
+def near_me_button(
+    lang: Lang, on_change: Callable[[], None] | None = None
+) -> dict[str, Any] | None:
+    """The "near me" button; returns ``{lat, lon}`` or ``{error}`` once pressed, else None.
+    ``on_change`` runs when a new position (or error) arrives."""
     result = _near_me_component()(
         key="near-me",
         data={"label": t("res_near_me", lang), "locating": t("res_near_me_locating", lang)},
-        on_position_change=lambda: None,
+        on_position_change=on_change or (lambda: None),
     )
     position = getattr(result, "position", None)
     return position if isinstance(position, dict) else None
@@ -113,3 +117,21 @@ def cards(
     for card in project_cards(catalog, lang, ids, distances):
         with st.container(border=True, key=f"res-card-{card.id}"):
             st.markdown(card_markdown(card, lang, level=3))
+
+
+def shelter_list_markdown(hits: list[SiteHit], lang: Lang) -> str:
+    """The nearest designated sites as an escaped numbered list (the numbers on the map)."""
+    sep = "、" if lang == "ja" else ", "
+    return "\n".join(
+        f"{n}. "
+        + md(
+            t(
+                "res_shelter_line",
+                lang,
+                name=hit.name,
+                distance=crow_text(hit.distance_m, lang),
+                hazards=sep.join(hit.hazards),
+            )
+        )
+        for n, hit in enumerate(hits, start=1)
+    )
