@@ -36,6 +36,9 @@ for pillar in tree.pillars:
                 star = "★ " if measure.featured else ""
                 st.markdown(f"**{star}{md(measure.name)}** — {md(measure.count_label)}")
                 st.markdown("\n".join(f"- {md(i)}" for i in measure.initiatives))
+                if measure.related:
+                    colon = "：" if lang == "ja" else ": "
+                    st.caption(md(t("related_reference", lang) + colon + measure.related))
             with cols[1]:
                 if measure.count:
                     st.page_link(

@@ -201,3 +201,20 @@ def test_a_bilingual_note_is_shown_in_the_page_language(
     from ninohe_geo.query.details import note_in
 
     assert note_in(note, lang) == expected  # type: ignore[arg-type]
+
+
+def test_disaster_features_name_the_official_shelters_their_measure_works_with() -> None:
+    """Issue #13: 防災・減災 points to the GSI reference layers (plan.yaml reference_layers)."""
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    ja = feature_details(catalog, "shelter-fukuoka-junior-high", "ja")
+    en = feature_details(catalog, "ninohe-city-hall", "en")
+    assert ja is not None and en is not None
+    assert ja.related.startswith(
+        "指定緊急避難場所（国土地理院データ） 78 か所、指定避難所（国土地理院データ） 46 か所"
+    )
+    assert ("関連する公式データ", ja.related) in ja.rows("ja")
+    assert "Designated emergency evacuation sites (GSI data): 78" in en.related
+    assert "not plan projects" in en.related
+    other = feature_details(catalog, "tekiseisha", "ja")
+    assert other is not None and other.related == ""
+    assert "関連する公式データ" not in [label for label, _ in other.rows("ja")]

@@ -74,3 +74,16 @@ def test_empty_catalogue_lists_every_measure_unmapped(make_data_dir: MakeDataDir
     measures = [m for p in tree.pillars for m in p.measures]
     assert len(measures) == 30
     assert all(m.count == 0 and m.count_label == "地図上の位置なし" for m in measures)
+
+
+def test_a_measure_names_the_reference_layers_it_works_with() -> None:
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    measures = {m.id: m for p in plan_tree(catalog, "ja").pillars for m in p.measures}
+    assert "指定緊急避難場所（国土地理院データ） 78 か所" in measures["P3-07"].related
+    assert [m for m in measures if measures[m].related] == ["P3-07"]
+
+
+def test_a_measure_without_the_folders_reference_layers_names_none(good_catalog: Catalog) -> None:
+    # The fixture folder has the shipped plan but no reference layers: nothing to name.
+    measures = {m.id: m for p in plan_tree(good_catalog, "ja").pillars for m in p.measures}
+    assert measures["P3-07"].related == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,3 +147,20 @@ def test_folder_report_names_the_real_file(make_data_dir: MakeDataDir, tmp_path:
     report = validate_path(make_data_dir(path), WIDE)
     [error] = report.errors
     assert (error.file, error.feature) == ("2026-places.geojson", "castle")
+
+
+def test_a_measure_naming_a_missing_reference_layer_is_warned(tmp_path: Path) -> None:
+    """plan.yaml ``reference_layers`` naming no reference layer of the folder (a typo): a warning
+    that says which measure, which id and what the folder has; the data still validates."""
+    root = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "geodata", root)
+    plan = root / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("[gsi-emergency, gsi-evacuation]", "[gsi-emergncy]"), "utf-8")
+    report = validate_path(root, WIDE)
+    assert report.ok and [(p.severity, p.feature, p.field) for p in report.problems] == [
+        ("warning", "P3-07", "reference_layers")
+    ]
+    message = report.problems[0].message
+    assert "'gsi-emergncy'" in message and "gsi-emergency, gsi-evacuation" in message
+    assert report.problems[0].file == str(plan)

@@ -69,3 +69,20 @@ def test_filters_narrow_the_count(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "表示中 1 / 4 件" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ja", "関連する公式データ：指定緊急避難場所（国土地理院データ） 78 か所"),
+        ("en", "Related official data: Designated emergency evacuation sites (GSI data): 78"),
+    ],
+)
+def test_the_plan_page_names_the_shelters_of_disaster_prevention(
+    lang: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(REPO / "geodata"))
+    at = _run("views/plan.py", lang)
+    assert not at.exception, at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert [c for c in captions if c.startswith(expected)], captions

@@ -260,6 +260,29 @@ def features_frame(records: list[dict[str, Any]], plan: Plan) -> gpd.GeoDataFram
     return frame
 
 
+def reference_link_problems(catalog: Catalog, file: str) -> list[Problem]:
+    """Warnings for a measure's ``reference_layers`` that name no reference layer of the folder
+    (a typo, or a layer removed): that measure then names nothing. A folder with no reference
+    layer at all (the plan's projects only) is not warned about: it simply has none to name."""
+    have = sorted(layer.id for layer in catalog.reference_layers())
+    if not have:
+        return []
+    return [
+        Problem(
+            file,
+            measure.id,
+            f"measure {measure.id} names reference layer {layer_id!r}, which is not a reference "
+            f"layer of this data folder (reference layers: {', '.join(have)}); its "
+            "details will not name it",
+            severity="warning",
+            field="reference_layers",
+        )
+        for measure in catalog.plan.measures
+        for layer_id in measure.reference_layers
+        if layer_id not in have
+    ]
+
+
 def load_catalog(root: Path) -> Catalog:
     """Load the data folder ``root`` (``plan.yaml`` and ``layers/*.geojson``).
 

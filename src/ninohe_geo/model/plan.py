@@ -53,6 +53,12 @@ class Measure(Named):
     )
     group_en: str | None = None
     initiatives: tuple[Initiative, ...] = ()
+    reference_layers: tuple[str, ...] = Field(
+        default=(),
+        description="ids of the reference layers (official context data) this measure works "
+        "with, e.g. 防災・減災 → the GSI shelters: named in its features' details and on the "
+        "plan page",
+    )
 
     def group(self, lang: Lang) -> str | None:
         """The sub-heading (foundation only) in ``lang``."""

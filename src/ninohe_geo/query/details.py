@@ -12,7 +12,7 @@ import pandas as pd
 
 from ninohe_geo.i18n import distance_text, t
 from ninohe_geo.model.catalog import Catalog
-from ninohe_geo.model.plan import Indicator, Lang
+from ninohe_geo.model.plan import Indicator, Lang, Measure
 from ninohe_geo.model.schema import ACCURACIES, STATUSES, accuracy_metres, choice
 
 
@@ -42,6 +42,8 @@ class Details:
     """(indicator name, known value with its source, or 未確認)."""
     error: str = ""
     """How far the true place may be (位置の誤差 約 3 km), or '' when not stated."""
+    related: str = ""
+    """The reference layers the feature's measure works with (指定緊急避難場所 78 か所 …), or ''."""
 
     def rows(self, lang: Lang) -> list[tuple[str, str]]:
         """(label, value) pairs in display order."""
@@ -62,6 +64,8 @@ class Details:
         ]
         if self.error:
             rows.append((t("position_error", lang), self.error))
+        if self.related:
+            rows.append((t("related_reference", lang), self.related))
         rows += [
             (t("source", lang), self.source),
             (t("updated", lang), self.updated),
@@ -75,6 +79,20 @@ def indicator_value(indicator: Indicator, lang: Lang) -> str:
         source = f"（{indicator.known_value_source}）" if indicator.known_value_source else ""
         return indicator.known_value + source
     return t("unconfirmed", lang)
+
+
+def related_reference(catalog: Catalog, measure: Measure, lang: Lang) -> str:
+    """「指定緊急避難場所（78 か所）、指定避難所（46 か所）— 参考データ…」: the reference layers
+    ``measure`` names (plan.yaml ``reference_layers``) with their counts, or ''."""
+    layers = {layer.id: layer for layer in catalog.reference_layers()}
+    parts = [
+        t("related_layer", lang, title=layers[lid].title(lang), n=layers[lid].count)
+        for lid in measure.reference_layers
+        if lid in layers
+    ]
+    if not parts:
+        return ""
+    return t("related_reference_text", lang, layers=("、" if lang == "ja" else ", ").join(parts))
 
 
 def _text(row: pd.Series, column: str) -> str | None:
@@ -117,6 +135,7 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         layer=layer,
         indicators=tuple((i.name(lang), indicator_value(i, lang)) for i in pillar.indicators),
         error=position_error(row, lang),
+        related=related_reference(catalog, measure, lang),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ninohe_geo.i18n import t
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
-from ninohe_geo.query.details import indicator_value
+from ninohe_geo.query.details import indicator_value, related_reference
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class MeasureNode:
     count: int
     """Features on the map; 0 is listed too (行財政経営, シティセールス …)."""
     count_label: str
+    related: str = ""
+    """The reference layers the measure works with, with their counts (see
+    :func:`~ninohe_geo.query.details.related_reference`), or ''."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def plan_tree(cat: Catalog, lang: Lang) -> PlanTree:
                     initiatives=tuple(i.name(lang) for i in m.initiatives),
                     count=n,
                     count_label=t("plan_mapped", lang, n=n) if n else t("plan_unmapped", lang),
+                    related=related_reference(cat, m, lang),
                 )
             )
         pillars.append(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ninohe_geo.model.boundary import Boundary
-from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer
+from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer, reference_link_problems
 from ninohe_geo.model.checks import Problem, boundary_problems, duplicate_id_problems
 from ninohe_geo.model.plan import load_plan
 from ninohe_geo.paths import data_dir, plan_file
@@ -66,6 +66,7 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
 
         problems.extend(all_tour_problems(load_tours(target), catalog))
         problems.extend(_catalog_problems(catalog, boundary))
+        problems.extend(reference_link_problems(catalog, str(plan_file(target))))
         count = len(catalog.features) + len(catalog.reference)
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
