@@ -76,6 +76,7 @@ with col_map:
             ),
             cat,
             lang,
+            hazards=True,  # the ハザードマップポータル overlays, off until turned on
         ),
         key=MAP_KEY,
         feature_group_to_add=mapview.feature_group(

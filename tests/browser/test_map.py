@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from .helpers import map_frame, wait_for_count, wait_for_features, wait_for_ids
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
+#: A blank 1×1 PNG served for the hazard portal's tiles (the test never leaves the machine).
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 
 
 @pytest.fixture(scope="module")
@@ -262,8 +267,51 @@ def test_the_outline_and_the_aeds_are_drawn_as_reference(
     assert int(z[0]) < int(z[1])
     frame.locator("[data-ref-id='da-aed-032131-2']").dispatch_event("click")
     expect(frame.locator(".ninohe-ref-popup")).to_contain_text("設置位置：事務室前公衆電話の横")
-    # The toggle hides the AEDs.
+    # Folded to a button that names it; a hover opens it, and the toggle hides the AEDs.
+    toggle = control.locator(".leaflet-control-layers-toggle")
+    expect(toggle).to_have_text("参考データ（公式）")
+    control.hover()
     control.get_by_text("AED設置箇所（オープンデータ）（44）").click()
     frame.wait_for_function(
         "() => document.querySelectorAll('[data-ref-id^=\"da-aed-\"]').length === 0"
     )
+
+
+def test_a_hazard_overlay_is_off_until_turned_on_and_says_whose_it_is(
+    page: Any, shipped_app: Any, shipped: Any
+) -> None:
+    """Issue #13: the ハザードマップポータル overlays sit in the reference control, off at first;
+    turned on, the portal's tiles are drawn and the credit says it is not the city's map."""
+    requested: list[str] = []
+
+    def tile(route: Any) -> None:
+        requested.append(route.request.url)
+        route.fulfill(body=BLANK_PNG, content_type="image/png")
+
+    page.context.route(re.compile(r"disaportaldata\.gsi\.go\.jp"), tile)
+    page.goto(shipped_app.url)
+    frame = map_frame(page)
+    wait_for_features(frame, len(shipped.features))
+    control = frame.locator(".ninohe-ref-control")
+    flood = "洪水浸水想定区域（想定最大規模）（ハザードマップポータル）"
+    expect(control).to_contain_text(flood)
+    expect(control).to_contain_text(
+        "土砂災害警戒区域（土石流・急傾斜地・地すべり）（ハザードマップポータル）"
+    )
+    assert frame.locator(".ninohe-hazard-tiles").count() == 0 and requested == []
+    attribution = frame.locator(".leaflet-control-attribution")
+    expect(attribution).not_to_contain_text("ハザードマップポータルサイト")
+    control.hover()  # folded to a button until then
+    control.get_by_text(flood).click()
+    frame.wait_for_function("() => document.querySelectorAll('.ninohe-hazard-tiles img').length")
+    assert requested and all("/01_flood_l2_shinsuishin_data/" in url for url in requested)
+    expect(attribution).to_contain_text("出典：ハザードマップポータルサイト")
+    expect(attribution).to_contain_text("二戸市のハザードマップではありません")
+    # Under the plan's points: the overlay never hides a project.
+    z = frame.evaluate(
+        "() => [getComputedStyle(document.querySelector('.leaflet-ninohe-hazard-pane')).zIndex,"
+        " getComputedStyle(document.querySelector('.leaflet-ninohe-points-pane')).zIndex]"
+    )
+    assert int(z[0]) < int(z[1])
+    control.get_by_text(flood).click()
+    expect(attribution).not_to_contain_text("ハザードマップポータルサイト")

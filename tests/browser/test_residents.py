@@ -450,3 +450,35 @@ def test_tapping_the_map_finds_the_nearest_flood_shelters(
     page.get_by_role("button", name="タップした地点を消す").click()
     page.get_by_text("地図をタップするか").wait_for()
     expect(frame.locator(SITE_HITS)).to_have_count(0)
+
+
+def test_a_resident_turns_on_the_landslide_overlay(phone: Any, shipped_app: Any) -> None:
+    """Issue #13: the ハザードマップポータル overlays on the residents' map, folded on a phone."""
+    requested: list[str] = []
+
+    def tile(route: Any) -> None:
+        requested.append(route.request.url)
+        route.fulfill(body=BLANK_PNG, content_type="image/png")
+
+    page = phone
+    page.context.route(re.compile(r"disaportaldata\.gsi\.go\.jp"), tile)
+    frame = _open(page, shipped_app.url)
+    control = frame.locator(".ninohe-ref-control")
+    toggle = control.locator(".leaflet-control-layers-toggle")
+    expect(toggle).to_have_text("参考データ（公式）")
+    assert requested == []
+    toggle.scroll_into_view_if_needed()
+    toggle.tap()
+    control.get_by_text(
+        "土砂災害警戒区域（土石流・急傾斜地・地すべり）（ハザードマップポータル）"
+    ).tap()
+    frame.wait_for_function("() => document.querySelectorAll('.ninohe-hazard-tiles img').length")
+    kinds = {url.split("/raster/")[1].split("/")[0] for url in requested}
+    assert kinds == {
+        "05_dosekiryukeikaikuiki_data",
+        "05_kyukeishakeikaikuiki_data",
+        "05_jisuberikeikaikuiki_data",
+    }
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text(
+        "出典：ハザードマップポータルサイト"
+    )

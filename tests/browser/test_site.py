@@ -315,3 +315,26 @@ def test_tapping_the_map_finds_the_nearest_flood_shelters(
         assert not scrolls_sideways(page)
     finally:
         context.close()
+
+
+def test_a_phone_turns_on_the_flood_overlay_and_sees_whose_it_is(
+    browser: Any, site_url: str
+) -> None:
+    """Issue #13: the ハザードマップポータル overlays on the published site, in a folded control."""
+    context, page, outside = _context(browser, PHONE)
+    try:
+        page.goto(site_url)
+        page.wait_for_selector("[data-feature-id]")
+        control = page.locator("#map .ninohe-ref-control")
+        toggle = control.locator(".leaflet-control-layers-toggle")
+        expect(toggle).to_have_text("参考データ（公式）")
+        assert "disaportaldata.gsi.go.jp" not in outside  # nothing asked of the portal yet
+        toggle.tap()
+        control.get_by_text("洪水浸水想定区域（想定最大規模）（ハザードマップポータル）").tap()
+        page.wait_for_function("() => document.querySelectorAll('.ninohe-hazard-tiles img').length")
+        assert "disaportaldata.gsi.go.jp" in outside  # asked (and blocked: no internet here)
+        attribution = page.locator("#map .leaflet-control-attribution")
+        expect(attribution).to_contain_text("出典：ハザードマップポータルサイト")
+        expect(attribution).to_contain_text("二戸市のハザードマップではありません")
+    finally:
+        context.close()

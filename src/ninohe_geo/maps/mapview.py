@@ -29,6 +29,7 @@ from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
 from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
+from ninohe_geo.maps.hazards import hazard_layers
 from ninohe_geo.maps.reference import (
     accuracy_element,
     area_layers,
@@ -261,13 +262,19 @@ def feature_group(
 
 
 def add_reference(
-    m: folium.Map, catalog: Catalog, lang: Lang, outlines_only: bool = False
+    m: folium.Map,
+    catalog: Catalog,
+    lang: Lang,
+    outlines_only: bool = False,
+    hazards: bool = False,
 ) -> folium.Map:
     """Draw the catalogue's reference layers (outline, shelters, AEDs) on ``m``, each with
     its own toggle; they do not follow the plan's filters (see :mod:`ninohe_geo.maps.reference`).
 
     ``outlines_only``: only the areas' outlines (the city boundary), no points and no toggle —
     for print and the presenter, where context points would crowd the plan's numbered marks.
+    ``hazards``: the ハザードマップポータル overlays too, off until turned on in the same control
+    (with ``outlines_only``, a control of the outline and the overlays: the residents' map).
     """
     reference, layers = (
         without_merged(catalog.reference, catalog.features),
@@ -275,7 +282,10 @@ def add_reference(
     )
     if outlines_only:
         reference, layers = area_layers(reference, layers)
-    element = reference_element(reference, layers, lang, control=not outlines_only)
+    overlays = hazard_layers(lang) if hazards else []
+    element = reference_element(
+        reference, layers, lang, control=not outlines_only or bool(overlays), overlays=overlays
+    )
     if element is not None:
         m.add_child(element)
     return m

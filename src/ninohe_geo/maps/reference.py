@@ -164,25 +164,29 @@ def area_layers(
 
 
 def reference_element(
-    reference: gpd.GeoDataFrame, layers: Sequence[LayerInfo], lang: Lang, control: bool = True
+    reference: gpd.GeoDataFrame,
+    layers: Sequence[LayerInfo],
+    lang: Lang,
+    control: bool = True,
+    overlays: Sequence[dict[str, Any]] = (),
 ) -> MacroElement | None:
     """The element that draws the reference layers (None when there are none); ``control``:
-    with the layers control that toggles each."""
-    if not layers:
+    with the layers control that toggles each. ``overlays``: tile overlays drawn and toggled
+    with them (:func:`ninohe_geo.maps.hazards.hazard_layers`)."""
+    if not layers and not overlays:
         return None
+    payload = reference_payload(reference, layers, lang)
+    payload["layers"] += list(overlays)
     options = {
         "title": t("reference_title", lang),
         "sourceLabel": t("reference_source_label", lang),
-        # Open, in the bottom right (top right, it covered the offline-tiles notice; folded to
-        # Leaflet's icon, it showed as an empty box where the icon image is not served).
-        "collapsed": False,
+        # Folded to a button that names it, in the bottom right (top right, it covered the
+        # offline-tiles notice); open, its list covered the points of 浄法寺 at 1400 px and the
+        # whole map on a phone. A hover or a tap opens it.
+        "collapsed": True,
         "control": control,
     }
-    return _Call(
-        "addReference",
-        script_json(reference_payload(reference, layers, lang)),
-        script_json(options),
-    )
+    return _Call("addReference", script_json(payload), script_json(options))
 
 
 def accuracy_circles(features: gpd.GeoDataFrame, plan: Plan) -> list[dict[str, Any]]:

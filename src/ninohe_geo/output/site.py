@@ -112,10 +112,14 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _outline_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
-    """The reference layers' outlines (the city boundary) for ``ninohe-reference.js``."""
+    """The reference layers' outlines (the city boundary) and the hazard overlays (off until
+    turned on) for ``ninohe-reference.js``."""
+    from ninohe_geo.maps.hazards import hazard_layers
     from ninohe_geo.maps.reference import area_layers, reference_payload
 
-    return reference_payload(*area_layers(catalog.reference, catalog.reference_layers()), lang)
+    payload = reference_payload(*area_layers(catalog.reference, catalog.reference_layers()), lang)
+    payload["layers"] += hazard_layers(lang)
+    return payload
 
 
 def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
@@ -174,6 +178,7 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
                 "res_shelter_from",
                 "res_site_mark",
                 "about_distance",
+                "reference_title",
                 "tiles_unavailable",
             )
         }

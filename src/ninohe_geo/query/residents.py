@@ -210,7 +210,8 @@ def residents_base_map(catalog: Catalog, lang: Lang, static_url: str | None = No
         legend=legend_with_marks(catalog, lang),
         **kwargs,
     )
-    return mapview.add_reference(m, catalog, lang, outlines_only=True)  # the city outline
+    # The city outline, and the hazard overlays (off until a resident turns one on).
+    return mapview.add_reference(m, catalog, lang, outlines_only=True, hazards=True)
 
 
 def residents_features(

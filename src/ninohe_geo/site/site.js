@@ -59,8 +59,9 @@
   }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   ninoheGeo.addLegend(map, data.legend);
-  if (data.reference && window.ninoheReference) {  // the city outline (N03), under everything
-    ninoheReference.addReference(map, data.reference, { control: false });
+  if (data.reference && window.ninoheReference) {  // the city outline (N03), under everything,
+    // and the hazard overlays, each toggled in a folded control (S.reference_title)
+    ninoheReference.addReference(map, data.reference, { collapsed: true, title: S.reference_title });
   }
   ninoheGeo.watchTiles(map, S.tiles_unavailable);
   var b = data.bounds;

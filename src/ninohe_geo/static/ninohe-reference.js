@@ -3,7 +3,9 @@
  * - addReference(map, data, opts): the reference layers (the city outline, shelters, AEDs):
  *   points as small grey circles under the plan's points (pane z 425: above lines, below the
  *   plan's points, so a plan point is never hidden by context), the outline as a line under
- *   everything; a layers control toggles each layer; a click opens a popup with the facts.
+ *   everything; a layers control toggles each layer; a click opens a popup with the facts. A
+ *   layer with `tiles` is a hazard overlay (ハザードマップポータルサイト): tiles at z 350, under
+ *   the plan's features, off until turned on, its credit in the attribution while shown.
  * - addAccuracy(map, data, opts): for each point whose place is uncertain, a dashed circle of its
  *   uncertainty (accuracy_m), drawn where the circle is at least a few pixels wide.
  *
@@ -53,6 +55,17 @@
     var renderer = L.svg({ pane: refPane, padding: 0.5 });
     (data.layers || []).forEach(function (layer) {
       var group = L.featureGroup();
+      if (layer.tiles) {  // a hazard overlay's tile sets (maps/hazards.py), credited while shown
+        layer.tiles.urls.forEach(function (url, i) {
+          L.tileLayer(url, {
+            pane: pane(map, "ninohe-hazard", 350, false), opacity: layer.tiles.opacity,
+            maxNativeZoom: layer.tiles.maxNativeZoom, maxZoom: 19,
+            // One credit per overlay (the attribution control lists each distinct text once).
+            attribution: i === 0 ? layer.tiles.attribution : null,
+            className: "ninohe-hazard-tiles"
+          }).addTo(group);
+        });
+      }
       (layer.outlines || []).forEach(function (rings) {
         L.polyline(rings, {
           pane: outlinePane, color: layer.color || "#333333", weight: 2.5, opacity: 0.85,
@@ -81,10 +94,18 @@
       overlays[layer.label || layer.title] = group;
     });
     if (opts.control !== false && Object.keys(overlays).length) {
-      var control = L.control.layers(null, overlays, { collapsed: !!opts.collapsed, position: opts.position || "bottomright" });
+      // On a narrow map (a phone) the open list would cover it: folded to a button that names
+      // it (opts.title; Leaflet's own icon image is not served), opened by a tap.
+      var narrow = map.getSize().x < 600;
+      var control = L.control.layers(null, overlays, { collapsed: narrow || !!opts.collapsed, position: opts.position || "bottomright" });
       control.addTo(map);
       var box = control.getContainer();
-      if (box) { box.classList.add("ninohe-ref-control"); box.setAttribute("aria-label", opts.title || ""); }
+      if (box) {
+        box.classList.add("ninohe-ref-control");
+        box.setAttribute("aria-label", opts.title || "");
+        var toggle = box.querySelector(".leaflet-control-layers-toggle");
+        if (toggle) { toggle.textContent = opts.title || ""; toggle.title = opts.title || ""; }
+      }
     }
     return overlays;
   }
