@@ -151,3 +151,49 @@ def test_ninohe_points_outside_are_reported_per_row_not_refused(make_data_dir) -
         boundary=test_boundary(),
     )
     assert len(prepared.candidates) == 2
+
+
+@pytest.mark.parametrize(
+    ("fixture", "layer", "facts"),
+    [
+        (
+            "public_toilets_new.csv",
+            "toilets",
+            [
+                "設置位置：駅前広場（架空）",
+                "車椅子使用者用：有",
+                "オストメイト：無",
+                "利用開始時間：06:00",
+            ],
+        ),
+        (
+            "public_toilets_old_cp932.csv",
+            "toilets",
+            ["設置位置：駅前広場（架空）", "多機能トイレ：1", "乳幼児用設備：有"],
+        ),
+        (
+            "childcare_new.csv",
+            "childcare",
+            ["種別：認可保育所", "受入年齢：0歳から5歳", "定員：60"],
+        ),
+        ("childcare_old_cp932.csv", "childcare", ["種別：認可保育所", "一時預かり：有"]),
+    ],
+)
+def test_the_citys_other_lists_are_read_as_reference_data_in_both_generations(  # type: ignore[no-untyped-def]
+    make_data_dir, fixture: str, layer: str, facts: list[str]
+) -> None:
+    """Issue #13: 公衆トイレ一覧 and 子育て施設一覧, either header generation (UTF-8 with BOM or
+    CP932), become reference layers with their facts kept — never plan projects."""
+    root = make_data_dir()
+    prepared = prepare_import(IMPORT_DATA / fixture, layer, store=root, boundary=test_boundary())
+    assert prepared.mapping.kind == "reference" and not prepared.blocking()
+    (candidate,) = prepared.candidates
+    props = candidate.properties
+    assert "measure" not in props and "二戸市 " in props["source"]
+    assert props["name_ja"] == props["name_en"]  # no English name in the list: kept, not guessed
+    for fact in facts:
+        assert fact in props["details_ja"], (fact, props["details_ja"])
+    write_import(prepared, store=root)
+    catalog = load_catalog(root)
+    assert [info.id for info in catalog.reference_layers()] == [layer]
+    assert layer not in set(catalog.features["layer"])
