@@ -300,3 +300,68 @@ def test_export_csv_layout_auto_ours_and_explicit(root: Path, tmp_path: Path, ca
         capsys,
     )
     assert code == 2 and "--layout applies to --format csv only" in err
+
+
+def test_export_of_a_reference_layer_writes_the_official_records(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Issue #13: the shipped official data (here the 44 AEDs) can be exported like the plan's
+    features; mixing it with plan layers or plan-only filters is refused, saying why."""
+    shipped = Path(__file__).resolve().parents[2] / "geodata"
+    out_file = tmp_path / "aed.geojson"
+    code, out, _ = _run(
+        ["export", "--format", "geojson", str(out_file), "--data", str(shipped), "--layer", "aed"],
+        capsys,
+    )
+    assert code == 0 and out.startswith("wrote 44 of ") and "reference record(s)" in out
+    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    assert len(doc["features"]) == 44
+    assert all(f["properties"]["id"].startswith("da-aed-") for f in doc["features"])
+    assert all("measure" not in f["properties"] for f in doc["features"])
+    code, out, _ = _run(
+        [
+            "export",
+            "--format",
+            "csv",
+            str(tmp_path / "s.csv"),
+            "--data",
+            str(shipped),
+            "--layer",
+            "gsi-emergency",
+            "--text",
+            "小学校",
+        ],
+        capsys,
+    )
+    assert code == 0 and out.startswith("wrote ") and not out.startswith("wrote 78 ")
+    code, _, err = _run(
+        [
+            "export",
+            "--format",
+            "csv",
+            str(tmp_path / "m.csv"),
+            "--data",
+            str(shipped),
+            "--layer",
+            "aed",
+            "--layer",
+            "urushi",
+        ],
+        capsys,
+    )
+    assert code == 2 and "cannot be exported together" in err and "urushi" in err
+    code, _, err = _run(
+        [
+            "export",
+            "--format",
+            "csv",
+            str(tmp_path / "p.csv"),
+            "--data",
+            str(shipped),
+            "--layer",
+            "aed",
+            "--pillar",
+            "P3",
+        ],
+        capsys,
+    )
+    assert code == 2 and "--pillar" in err and "no policy area" in err
+    assert not (tmp_path / "m.csv").exists() and not (tmp_path / "p.csv").exists()

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ninohe_geo.model.catalog import Catalog
+    from ninohe_geo.query.filters import FeatureFilter
 
 NAME = "export"
 HELP = "export features as GeoJSON, GeoPackage, CSV or KML"
@@ -31,14 +36,53 @@ def run(args: argparse.Namespace) -> int:
         text=args.text or "",
         **{c.param: getattr(args, c.param) for c in filters.CRITERIA},
     )
-    view = filters.apply(catalog.features, flt)
+    reference = _reference_view(catalog, args, flt)
+    source = catalog.features if reference is None else catalog.reference
+    view = filters.apply(catalog.features, flt) if reference is None else reference
     layout = None
     if args.format == "csv":
         layout = choose_layout(args.layout, view, layer_mappings(catalog.layers))
     out = export_file(view, args.format, args.out, layout)
     what = f" in the {layout.title_ja} layout ({layout.id})" if layout else ""
-    print(f"wrote {len(view)} of {len(catalog.features)} feature(s) to {out}{what}")
+    kind = "feature(s)" if reference is None else "reference record(s)"
+    print(f"wrote {len(view)} of {len(source)} {kind} to {out}{what}")
     return 0
+
+
+def _reference_view(catalog: Catalog, args: argparse.Namespace, flt: FeatureFilter) -> Any:
+    """The reference records of the ``--layer`` layers when every one named is a reference layer
+    (the outline, shelters, AEDs: official context, not plan projects); None otherwise.
+
+    Raises:
+        ImportFileError: reference and plan layers mixed, or a plan-only filter given.
+    """
+    from ninohe_geo.io.errors import ImportFileError
+    from ninohe_geo.query import filters
+
+    asked = set(args.layer or [])
+    kinds = {layer.id: layer.kind for layer in catalog.layers}
+    ref = {lid for lid in asked if kinds.get(lid) == "reference"}
+    if not ref:
+        return None
+    if ref != asked:
+        raise ImportFileError(
+            "--layer",
+            f"reference layers ({', '.join(sorted(ref))}) and plan layers "
+            f"({', '.join(sorted(asked - ref))}) cannot be exported together: export them "
+            "one kind at a time",
+        )
+    plan_only = [c.param for c in filters.CRITERIA if c.param != "layer" and getattr(args, c.param)]
+    if plan_only or flt.featured_only:
+        named = ", ".join(f"--{p}" for p in plan_only + (["featured"] if flt.featured_only else []))
+        raise ImportFileError(
+            named,
+            "reference layers have no policy area, measure, status or ★: only --layer and "
+            "--text apply to them",
+        )
+    rows = catalog.reference[catalog.reference["layer"].isin(sorted(ref))]
+    if args.text:
+        rows = rows[filters.text_mask(rows, args.text)]
+    return rows
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -48,7 +92,10 @@ def register(p: argparse.ArgumentParser) -> None:
     from ninohe_geo.io.export_layouts import AUTO, LAYOUT_CHOICES
     from ninohe_geo.query.filters import CRITERIA
 
-    p.description = "Export the catalogue (or the features matching the filters) to a file."
+    p.description = (
+        "Export the catalogue (or the features matching the filters) to a file; --layer with "
+        "a reference layer (city-outline, aed, gsi-emergency …) exports that official data."
+    )
     p.add_argument("out", type=Path, help="output file")
     p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     p.add_argument(
