@@ -37,7 +37,7 @@ def test_the_credit_names_the_portal_and_says_it_is_not_the_citys_map() -> None:
     assert 'href="https://disaportal.gsi.go.jp/hazardmap/copyright/opendata.html"' in ja
 
 
-def test_the_planners_map_offers_them_print_and_the_outline_only_maps_do_not() -> None:
+def test_the_planners_and_residents_maps_offer_them_print_and_the_presenter_do_not() -> None:
     from ninohe_geo.model.catalog import load_catalog
 
     catalog = load_catalog(REPO / "geodata")
@@ -46,6 +46,10 @@ def test_the_planners_map_offers_them_print_and_the_outline_only_maps_do_not() -
         m = folium.Map(tiles=None)
         return mapview.add_reference(m, catalog, "ja", **kwargs).get_root().render()
 
-    assert "01_flood_l2_shinsuishin_data" in html(hazards=True)
+    assert "01_flood_l2_shinsuishin_data" in html(hazards=True)  # the planner's map
     assert "01_flood_l2_shinsuishin_data" not in html()
-    assert "01_flood_l2_shinsuishin_data" not in html(hazards=True, outlines_only=True)
+    # The residents' map: the outline, with the overlays in a control; print: the outline only.
+    residents = html(hazards=True, outlines_only=True)
+    assert "01_flood_l2_shinsuishin_data" in residents and '"control":true' in residents
+    printed = html(outlines_only=True)
+    assert "01_flood_l2_shinsuishin_data" not in printed and '"control":false' in printed
