@@ -142,12 +142,13 @@ def test_import_is_recorded_and_replace_soft_deletes(root: Path, capsys) -> None
     args = ["import", str(IMPORT_DATA / "ours_with_bowtie.geojson"), "--layer", "x"]
     code, out, _ = _run([*args, "--data", str(root), "--repair"], capsys)
     assert code == 0, out
-    assert f"imported into layer 'x' of {root}: 2 created, 0 updated, 0 removed" in out
+    assert f"imported into layer 'x' of {root}: 2 created (" in out
+    assert "0 updated, 0 removed, 0 unchanged" in out
     code, out, _ = _run(
         [*args, "--store", str(root), "--exclude", "test-bowtie", "--replace"], capsys
     )
     assert code == 0, out
-    assert "0 created, 0 updated, 1 removed, 1 unchanged" in out
+    assert "0 created, 0 updated, 1 removed (test-bowtie), 1 unchanged" in out
     store = FileStore(root)
     history = store.history()
     assert [c.action for c in history] == ["import"] * 3

@@ -548,3 +548,44 @@ def test_every_backend_refuses_anyone_but_an_editor(
     with pytest.raises(PermissionDenied, match="sign in as an editor"):
         _import(store, _v1(tmp_path), actor)
     assert store.snapshot() == before
+
+
+def test_a_reimport_of_the_same_file_changes_nothing_and_a_newer_one_says_what(
+    make_data_dir, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue #13: re-importing the same official file used to mark every record "updated" (the
+    import date changed); now unchanged records keep their date, and what changed is named."""
+    root = make_data_dir()
+    source = IMPORT_DATA / "gsi_emergency_mini.geojson"
+    write_import(prepare_import(source, "gsi", store=root, boundary=test_boundary()), store=root)
+    layer = root / "layers" / "gsi.geojson"
+    # As if imported years ago: the check dates are old.
+    old = json.loads(layer.read_text(encoding="utf-8"))
+    for f in old["features"]:
+        f["properties"]["updated"] = "2020-01-01"
+    layer.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    again = write_import(
+        prepare_import(source, "gsi", store=root, boundary=test_boundary()),
+        store=root,
+        replace=True,
+    )
+    assert (again.batch.created, again.batch.updated, again.batch.unchanged) == (0, 0, 2)
+    assert again.batch.batch == "" and "0 updated, 0 removed, 2 unchanged" in again.describe()
+    kept = json.loads(layer.read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["updated"] for f in kept} == {"2020-01-01"}
+    # A newer file: one site renamed, one gone. The change is counted and named.
+    newer = json.loads(source.read_text(encoding="utf-8"))
+    first_id = "gsi-" + newer["features"][0]["properties"]["共通ID"].lower()
+    newer["features"][0]["properties"]["施設・場所名"] += "（改称）"
+    gone_id = "gsi-" + newer["features"][1]["properties"]["共通ID"].lower()
+    del newer["features"][1]
+    changed = tmp_path / "gsi_newer.geojson"
+    changed.write_text(json.dumps(newer, ensure_ascii=False), encoding="utf-8")
+    result = write_import(
+        prepare_import(changed, "gsi", store=root, boundary=test_boundary()),
+        store=root,
+        replace=True,
+    )
+    assert result.batch.ids["updated"] == (first_id,) and result.batch.ids["deleted"] == (gone_id,)
+    line = result.describe()
+    assert f"1 updated ({first_id})" in line and f"1 removed ({gone_id})" in line

@@ -229,13 +229,47 @@ class ImportResult:
 
     def describe(self) -> str:
         """One line for the command line."""
-        b = self.batch
+        b, ids = self.batch, self.batch.ids
         return (
-            f"imported into layer {self.layer!r} of {self.location}: {b.created} created, "
-            f"{b.updated} updated, {b.deleted} removed, {b.unchanged} unchanged; recorded in "
+            f"imported into layer {self.layer!r} of {self.location}: "
+            f"{b.created} created{_named(ids.get('created', ()))}, "
+            f"{b.updated} updated{_named(ids.get('updated', ()))}, "
+            f"{b.deleted} removed{_named(ids.get('deleted', ()))}, "
+            f"{b.unchanged} unchanged; recorded in "
             f"the history as batch {b.batch or '(no change)'} (undo it, or restore single "
             "features, on the app's Edit page)"
         )
+
+
+def keep_check_dates(
+    features: list[dict[str, Any]], live: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``features`` with the stored ``updated`` date kept wherever nothing else differs from
+    the live feature of the same id: a re-import of the same official file then changes
+    nothing (it used to mark every record "updated" because the import date changed)."""
+    out = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        old = live.get(str(props.get("id")))
+        if old is not None and "updated" in (old.get("properties") or {}):
+            old_props = old["properties"]
+            same = {k: v for k, v in props.items() if k != "updated"} == {
+                k: v for k, v in old_props.items() if k != "updated"
+            } and feature.get("geometry") == old.get("geometry")
+            if same:
+                feature = {**feature, "properties": {**props, "updated": old_props["updated"]}}
+        out.append(feature)
+    return out
+
+
+#: How many ids of each kind the command line names (the rest are counted).
+DESCRIBE_IDS = 10
+
+
+def _named(ids: tuple[str, ...]) -> str:
+    shown = ", ".join(ids[:DESCRIBE_IDS])
+    more = f" and {len(ids) - DESCRIBE_IDS} more" if len(ids) > DESCRIBE_IDS else ""
+    return f" ({shown}{more})" if ids else ""
 
 
 def local_identity() -> Identity:
@@ -521,6 +555,9 @@ def write_import(
             f"layer {prepared.layer!r} exists: pass --replace to replace it",
         )
     document = prepared.document(exclude, repair, provenance)
+    if replace:
+        live = {r.id: r.feature for r in target.records() if r.layer == prepared.layer}
+        document["features"] = keep_check_dates(document["features"], live)
     source = f"{prepared.file} ({prepared.source.format}, mapping {prepared.mapping.name})"
     result = target.save_batch(
         who,

@@ -394,6 +394,8 @@ class BatchResult:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The feature ids by what happened to them: ``created``, ``updated``, ``deleted``."""
 
     @property
     def changed(self) -> int:
@@ -604,15 +606,17 @@ class Store(ABC):
         changes = self._write_batch(
             actor, layer, steps, (removed_note or note) if replace else None, meta, "import"
         )
-        counts = {"created": 0, "updated": 0, "deleted": 0}
+        ids: dict[str, list[str]] = {"created": [], "updated": [], "deleted": []}
         for c in changes:
             kind = (
                 "deleted" if c.after is None else "updated" if c.before is not None else "created"
             )
-            counts[kind] += 1
+            ids[kind].append(c.key.removeprefix("feature:"))
+        counts = {kind: len(found) for kind, found in ids.items()}
         return BatchResult(
             batch=changes[0].batch if changes else "",
             unchanged=len(features) - counts["created"] - counts["updated"],
+            ids={kind: tuple(found) for kind, found in ids.items()},
             **counts,
         )
 

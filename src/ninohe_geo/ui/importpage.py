@@ -487,3 +487,11 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
                 unchanged=batch.unchanged,
             )
         )
+        for kind in ("created", "updated", "deleted"):  # what changed, by id (first ten)
+            changed = batch.ids.get(kind, ())
+            if changed:
+                more = t("io_changed_more", lang, n=len(changed) - 10) if len(changed) > 10 else ""
+                st.caption(
+                    markdown_text(f"{t('io_changed_' + kind, lang)}: {', '.join(changed[:10])}")
+                    + markdown_text(more)
+                )
