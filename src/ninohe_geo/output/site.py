@@ -111,7 +111,7 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
-def _outline_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
+def _reference_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
     """The reference layers' outlines (the city boundary) and the hazard overlays (off until
     turned on) for ``ninohe-reference.js``."""
     from ninohe_geo.maps.hazards import hazard_layers
@@ -140,7 +140,7 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
         },
         "bounds": data_bounds(catalog.features),
         # The city outline (N03, a reference layer), drawn under everything (issue #13).
-        "reference": _outline_payload(catalog, lang),
+        "reference": _reference_payload(catalog, lang),
         "index": build_index(features).to_json(),
         "areas": {
             d.id: {

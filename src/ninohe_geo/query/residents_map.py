@@ -173,16 +173,7 @@ window.ninoheResidents = window.ninoheResidents || (function () {
       });
       alone.sort(function (a, b) { return a - b; });
       ninoheGeo.addFeatures(group, pick(data, alone), opts);
-      if (view.origin) {
-        var ring = document.createElement("span");
-        ring.className = "ninohe-res-origin";
-        ring.setAttribute("aria-hidden", "true");
-        ring.style.cssText = "display:block;width:18px;height:18px;box-sizing:border-box;" +
-          "border-radius:50%;border:5px double #1a1a1a;background:#ffffff;";
-        L.marker(view.origin, { icon: L.divIcon({ className: "ninohe-res-origin-icon", html: ring,
-          iconSize: [18, 18], iconAnchor: [9, 9] }), interactive: false, keyboard: false,
-          zIndexOffset: -1000 }).addTo(badges);
-      }
+      if (view.origin) { ninoheGeo.addOrigin(badges, view.origin); }
       if (view.sites && view.sites.length) { ninoheGeo.addSiteHits(badges, view.sites); }
     }
 

@@ -91,18 +91,21 @@ def nearest_sites(
 def finder_sites(reference: gpd.GeoDataFrame, lang: Lang) -> list[dict[str, Any]]:
     """Every site :func:`nearest_sites` chooses from, as plain data for the static site's own
     finder (which runs in the browser): id, name, lat, lon, hazard codes."""
-    points = _designated_points(reference)
-    return [
-        {
-            "id": str(fid),
-            "name": _name(row, lang),
-            "lat": round(float(row.geometry.y), 6),
-            "lon": round(float(row.geometry.x), 6),
-            "hazards": list(hazard_codes({"hazards": row["hazards"]})),
-        }
-        for fid, row in points.iterrows()
-        if hazard_codes({"hazards": row["hazards"]})
-    ]
+    out = []
+    for fid, row in _designated_points(reference).iterrows():
+        codes = hazard_codes({"hazards": row["hazards"]})
+        if codes:
+            at = row.geometry
+            out.append(
+                {
+                    "id": str(fid),
+                    "name": _name(row, lang),
+                    "lat": round(float(at.y), 6),
+                    "lon": round(float(at.x), 6),
+                    "hazards": list(codes),
+                }
+            )
+    return out
 
 
 def crow_text(metres: float, lang: Lang) -> str:

@@ -226,7 +226,11 @@
   function nearestSites(lat, lon, hazard) {
     return data.sites.filter(function (site) { return site.hazards.indexOf(hazard) >= 0; })
       .map(function (site) { return { site: site, m: metres(lat, lon, site.lat, site.lon) }; })
-      .sort(function (a, b) { return a.m - b.m; }).slice(0, 3);
+      .sort(function (a, b) { return a.m - b.m; }).slice(0, 3)
+      .map(function (h) {  // 「約 150 m」, as the list and the map's marks say it
+        h.crow = say(S.about_distance, { distance: formatDistance(h.m) });
+        return h;
+      });
   }
   function showSites() {
     marks.clearLayers();
@@ -243,23 +247,16 @@
       li.setAttribute("data-site-id", h.site.id);
       li.textContent = say(S.res_shelter_line, {
         name: h.site.name,
-        distance: say(S.about_distance, { distance: formatDistance(h.m) }),
+        distance: h.crow,
         hazards: h.site.hazards.map(function (c) { return data.hazardLabels[c]; }).join(SEP)
       });
       siteList.appendChild(li);
     });
     siteNone.hidden = hits.length > 0;
-    var ring = document.createElement("span");
-    ring.className = "ninohe-res-origin";
-    ring.setAttribute("aria-hidden", "true");
-    ring.style.cssText = "display:block;width:18px;height:18px;box-sizing:border-box;" +
-      "border-radius:50%;border:5px double #1a1a1a;background:#ffffff;";
-    L.marker(origin.at, { icon: L.divIcon({ className: "ninohe-res-origin-icon", html: ring,
-      iconSize: [18, 18], iconAnchor: [9, 9] }), interactive: false, keyboard: false,
-      zIndexOffset: -1000 }).addTo(marks);
+    ninoheGeo.addOrigin(marks, origin.at);
     ninoheGeo.addSiteHits(marks, hits.map(function (h, i) {
       return { id: h.site.id, lat: h.site.lat, lon: h.site.lon, label: say(S.res_site_mark, {
-        n: i + 1, name: h.site.name, distance: say(S.about_distance, { distance: formatDistance(h.m) })
+        n: i + 1, name: h.site.name, distance: h.crow
       }) };
     }));
     return hits;

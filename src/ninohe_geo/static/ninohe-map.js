@@ -323,6 +323,19 @@
     });
   }
 
+  /* The point an answer is measured from (near me, an area's point, a tapped point): a small
+   * double ring under every mark, not interactive. */
+  function addOrigin(group, at) {
+    var ring = document.createElement("span");
+    ring.className = "ninohe-res-origin";
+    ring.setAttribute("aria-hidden", "true");
+    ring.style.cssText = "display:block;width:18px;height:18px;box-sizing:border-box;" +
+      "border-radius:50%;border:5px double #1a1a1a;background:#ffffff;";
+    L.marker(at, { icon: L.divIcon({ className: "ninohe-res-origin-icon", html: ring,
+      iconSize: [18, 18], iconAnchor: [9, 9] }), interactive: false, keyboard: false,
+      zIndexOffset: -1000 }).addTo(group);
+  }
+
   /* The nearest designated evacuation sites of an answer (issue #13), numbered 1, 2, 3 in black
    * squares (not the plan's round marks, whose numbers and colours are the policy areas): sites = [{id, lat, lon, label}], label the number,
    * name and distance, given as the mark's accessible name and tooltip. A tap on a mark shows
@@ -350,5 +363,5 @@
 
   window.ninoheGeo = { addFeatures: addFeatures, addLegend: addLegend, watchTiles: watchTiles,
                        decodeGeometry: decodeGeometry, spreadMarkers: spreadMarkers,
-                       addSiteHits: addSiteHits };
+                       addSiteHits: addSiteHits, addOrigin: addOrigin };
 })();
