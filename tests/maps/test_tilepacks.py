@@ -255,3 +255,60 @@ def test_cli_pack_against_the_local_server(
     # The estimate now measures the pack instead of assuming.
     main(["tiles", "pack", "--dry-run", "--zoom", "10", "--out", str(out)])
     assert f"measured: average of the {n:,} tiles" in capsys.readouterr().out
+
+
+def test_saved_hazard_tiles_are_drawn_offline_and_are_not_a_basemap(
+    server: TileServer, tmp_path: Path
+) -> None:
+    from ninohe_geo.maps.hazards import HAZARD_OVERLAYS, hazard_layers, pack_names
+
+    flood, sediment = HAZARD_OVERLAYS
+    assert pack_names(flood) == ("hazard-flood",)
+    assert pack_names(sediment) == ("hazard-sediment-1", "hazard-sediment-2", "hazard-sediment-3")
+    root = tmp_path / "tiles"
+    fake = FakeClock()
+    for name, overlay in [("hazard-flood", flood), ("hazard-sediment-1", sediment)]:
+        tiles.pack(
+            spec(server, name=name, overlay=overlay.id),
+            root / name,
+            sleep=fake.sleep,
+            clock=fake.clock,
+        )
+    packs = tiles.installed_packs(root)
+    assert {p.name: p.overlay for p in packs} == {
+        "hazard-flood": "hazard-flood",
+        "hazard-sediment-1": "hazard-sediment",
+    }
+    assert tiles.offline_basemaps(root) == ()  # overlays are never offered as a base map
+    drawn = {layer["id"]: layer["tiles"] for layer in hazard_layers("ja", packs)}
+    # All of the flood overlay's tiles are saved: drawn from the pack, to the pack's depth.
+    assert drawn["hazard-flood"]["urls"] == ["/app/static/tiles/hazard-flood/{z}/{x}/{y}.png"]
+    assert drawn["hazard-flood"]["maxNativeZoom"] == 15
+    # One of the three 土砂 tile sets only: the portal's tiles, not a partial overlay.
+    assert drawn["hazard-sediment"]["urls"] == list(sediment.urls)
+    assert drawn["hazard-sediment"]["maxNativeZoom"] == sediment.max_native_zoom
+    # Without packs (the static site) every overlay is the portal's.
+    assert all(layer["tiles"]["urls"][0].startswith("https://") for layer in hazard_layers("ja"))
+
+
+def test_cli_counts_the_hazard_tiles_and_refuses_a_source_with_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "tiles" / "gsi-std"
+    assert main(["tiles", "pack", "--hazards", "--zoom", "12", "--out", str(out), "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    per_set = tiles.count_tiles(CITY_BBOX, (12,))[12]
+    assert f"4 tile sets × {per_set:,} tiles" in printed and str(tmp_path / "tiles") in printed
+    assert not (tmp_path / "tiles").exists()  # a dry run writes nothing
+    code = main(
+        [
+            "tiles",
+            "pack",
+            "--hazards",
+            "--source",
+            "https://example.org/{z}/{x}/{y}.png",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code != 0 and "--hazards saves the portal's own tiles" in capsys.readouterr().err

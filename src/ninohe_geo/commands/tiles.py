@@ -36,11 +36,61 @@ def _estimate(args: argparse.Namespace) -> int:
     return total
 
 
-def run_pack(args: argparse.Namespace) -> int:
-    """Download (or with --dry-run only count) the tiles; exit 1 if some failed."""
-    from ninohe_geo.maps.tilepacks import PackSpec, pack, parse_zooms
+def _progress(done: int, expected: int) -> None:
+    if done % 200 == 0 or done == expected:
+        print(f"  {done:,} / {expected:,}", file=sys.stderr)
+
+
+def run_hazards(args: argparse.Namespace) -> int:
+    """``tiles pack --hazards``: one pack per tile set of each ハザードマップポータル overlay,
+    in the tiles folder beside the base map's pack (the app draws them offline)."""
+    from ninohe_geo.maps.hazards import HAZARD_OVERLAYS, PORTAL_URL, pack_names
+    from ninohe_geo.maps.tilepacks import PackSpec, count_tiles, pack, parse_zooms
     from ninohe_geo.model.boundary import CITY_BBOX
 
+    zooms = parse_zooms(args.zoom)
+    root = args.out.parent
+    per_set = sum(count_tiles(CITY_BBOX, zooms).values())
+    sets = [(o, url, name) for o in HAZARD_OVERLAYS for url, name in zip(o.urls, pack_names(o))]
+    print(
+        f"hazard overlays of the ハザードマップポータルサイト ({PORTAL_URL}): {len(sets)} tile "
+        f"sets × {per_set:,} tiles for zooms {zooms[0]}–{zooms[-1]} into {root}; tiles where "
+        "the portal has no zone do not exist on its server and are counted as such"
+    )
+    if args.dry_run:
+        return 0
+    failed = 0
+    for overlay, url, name in sets:
+        spec = PackSpec(
+            source=url,
+            name=name,
+            zooms=zooms,
+            bbox=CITY_BBOX,
+            attribution="出典：ハザードマップポータルサイト",
+            rate_per_s=args.rate,
+            overlay=overlay.id,
+        )
+        report = pack(spec, root / name, progress=_progress)
+        failed += len(report.failed)
+        print(
+            f"{root / name}: {report.downloaded:,} downloaded "
+            f"({report.bytes_downloaded:,} bytes), {report.skipped:,} already there, "
+            f"{report.missing:,} without a zone, {len(report.failed):,} failed, of {per_set:,}"
+        )
+    return 1 if failed else 0
+
+
+def run_pack(args: argparse.Namespace) -> int:
+    """Download (or with --dry-run only count) the tiles; exit 1 if some failed."""
+    from ninohe_geo.maps.tilepacks import DEFAULT_SOURCE, PackSpec, TilePackError, pack, parse_zooms
+    from ninohe_geo.model.boundary import CITY_BBOX
+
+    if args.hazards:
+        if args.source != DEFAULT_SOURCE or args.attribution:
+            raise TilePackError(
+                "--hazards saves the portal's own tiles: leave out --source and --attribution"
+            )
+        return run_hazards(args)
     total = _estimate(args)
     if args.dry_run:
         return 0
@@ -52,12 +102,7 @@ def run_pack(args: argparse.Namespace) -> int:
         attribution=args.attribution or _default_attribution(args.source),
         rate_per_s=args.rate,
     )
-
-    def progress(done: int, expected: int) -> None:
-        if done % 200 == 0 or done == expected:
-            print(f"  {done:,} / {expected:,}", file=sys.stderr)
-
-    report = pack(spec, args.out, progress=progress)
+    report = pack(spec, args.out, progress=_progress)
     print(
         f"{args.out}: {report.downloaded:,} downloaded ({report.bytes_downloaded:,} bytes), "
         f"{report.skipped:,} already there, {report.missing:,} not on the server, "
@@ -105,6 +150,14 @@ def register(p: argparse.ArgumentParser) -> None:
     )
     pk.add_argument("--rate", type=float, default=4.0, help="tiles per second (default 4)")
     pk.add_argument("--attribution", default=None, help="attribution text for a custom source")
+    pk.add_argument(
+        "--hazards",
+        action="store_true",
+        help=(
+            "save the ハザードマップポータル overlays (洪水浸水想定区域, 土砂災害警戒区域) instead of "
+            "the base map, into the folder that holds --out; the app then draws them offline"
+        ),
+    )
     pk.add_argument(
         "--dry-run", action="store_true", help="only count the tiles and estimate the size"
     )

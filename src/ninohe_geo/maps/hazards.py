@@ -4,7 +4,10 @@ national disaster-risk information, drawn over the base map when a user turns th
 They are the 国土交通省's published tiles (the open data of 「重ねるハザードマップ」,
 :data:`PORTAL_URL`): 洪水浸水想定区域（想定最大規模） for the whole country, and the
 土砂災害警戒区域 of Iwate (prefecture code 03) by kind. Like the base
-map's tiles they come from the internet (never bundled); offline they are simply not drawn.
+map's tiles they come from the internet (never bundled). For a meeting room without internet,
+``ninohe-geo tiles pack --hazards`` saves them like the base map (one pack per tile set,
+:func:`pack_names`); the app's maps then draw the saved tiles. Without a pack, offline they
+are simply not drawn.
 
 Every overlay says where it comes from (「出典：ハザードマップポータルサイト」, the site's own
 credit line) and that it is **not the city's own hazard map** — the portal's FAQ says so of
@@ -14,10 +17,12 @@ credit line) and that it is **not the city's own hazard map** — the portal's F
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ninohe_geo.i18n import t
+from ninohe_geo.maps.tilepacks import InstalledPack
 from ninohe_geo.model.plan import Lang
 
 #: The portal's open-data page: what the tiles are and how to credit them.
@@ -90,21 +95,46 @@ def attribution(lang: Lang) -> str:
     )
 
 
-def hazard_layers(lang: Lang) -> list[dict[str, Any]]:
+def pack_names(overlay: HazardOverlay) -> tuple[str, ...]:
+    """The tile-pack folder of each of ``overlay``'s tile sets, in the order of its URLs."""
+    if len(overlay.urls) == 1:
+        return (overlay.id,)
+    return tuple(f"{overlay.id}-{i}" for i in range(1, len(overlay.urls) + 1))
+
+
+def _tiles(overlay: HazardOverlay, packs: Sequence[InstalledPack]) -> tuple[list[str], int]:
+    """The overlay's tile URLs and deepest zoom: the saved packs when every tile set of it is
+    packed (offline), else the portal's."""
+    by_name = {p.name: p for p in packs if p.overlay == overlay.id}
+    saved = [by_name.get(name) for name in pack_names(overlay)]
+    if saved and all(p is not None for p in saved):
+        present = [p for p in saved if p is not None]
+        deepest = min([overlay.max_native_zoom, *(p.maxzoom for p in present)])
+        return [p.url for p in present], deepest
+    return list(overlay.urls), overlay.max_native_zoom
+
+
+def hazard_layers(lang: Lang, packs: Sequence[InstalledPack] = ()) -> list[dict[str, Any]]:
     """The overlays as ``ninoheReference.addReference`` layers: off until turned on, drawn as
-    tiles under the plan's features, credited while shown."""
-    return [
-        {
-            "id": o.id,
-            "title": o.name(lang),
-            "label": t("hazard_label", lang, name=o.name(lang)),
-            "shown": False,
-            "tiles": {
-                "urls": list(o.urls),
-                "maxNativeZoom": o.max_native_zoom,
-                "opacity": OPACITY,
-                "attribution": attribution(lang),
-            },
-        }
-        for o in HAZARD_OVERLAYS
-    ]
+    tiles under the plan's features, credited while shown.
+
+    ``packs``: the installed tile packs (the app passes them; the static site, served
+    elsewhere, does not): an overlay whose tile sets are all packed is drawn from them."""
+    layers = []
+    for o in HAZARD_OVERLAYS:
+        urls, deepest = _tiles(o, packs)
+        layers.append(
+            {
+                "id": o.id,
+                "title": o.name(lang),
+                "label": t("hazard_label", lang, name=o.name(lang)),
+                "shown": False,
+                "tiles": {
+                    "urls": urls,
+                    "maxNativeZoom": deepest,
+                    "opacity": OPACITY,
+                    "attribution": attribution(lang),
+                },
+            }
+        )
+    return layers

@@ -38,6 +38,7 @@ from ninohe_geo.maps.reference import (
 )
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
+from ninohe_geo.maps.tilepacks import installed_packs
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
 
@@ -282,7 +283,7 @@ def add_reference(
     )
     if outlines_only:
         reference, layers = area_layers(reference, layers)
-    overlays = hazard_layers(lang) if hazards else []
+    overlays = hazard_layers(lang, installed_packs()) if hazards else []
     element = reference_element(
         reference, layers, lang, control=not outlines_only or bool(overlays), overlays=overlays
     )

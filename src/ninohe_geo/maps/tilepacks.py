@@ -191,6 +191,8 @@ class PackSpec:
     rate_per_s: float = 4.0
     retries: int = 3
     timeout_s: float = 20.0
+    overlay: str = ""
+    """The hazard overlay (:mod:`.hazards`) whose tiles these are; empty for a base map."""
 
 
 def pack(
@@ -291,6 +293,7 @@ def write_metadata(out: Path, spec: PackSpec, report: PackReport) -> None:
         "source": spec.source,
         "attribution": spec.attribution,
         "format": extension(spec.source),
+        "overlay": spec.overlay,
         "bbox": list(spec.bbox),
         "minzoom": min(spec.zooms),
         "maxzoom": max(spec.zooms),
@@ -317,6 +320,13 @@ class InstalledPack:
     minzoom: int
     maxzoom: int
     tiles: int
+    overlay: str = ""
+    """Set for a pack of a hazard overlay's tiles (not offered as a base map)."""
+
+    @property
+    def url(self) -> str:
+        """The pack's tile URL template as the app serves it."""
+        return f"{STATIC_URL}/{self.name}/{{z}}/{{x}}/{{y}}.{self.format}"
 
 
 def installed_packs(root: Path | None = None) -> tuple[InstalledPack, ...]:
@@ -336,6 +346,7 @@ def installed_packs(root: Path | None = None) -> tuple[InstalledPack, ...]:
                 minzoom=int(meta["minzoom"]),
                 maxzoom=int(meta["maxzoom"]),
                 tiles=int(meta["tiles_present"]),
+                overlay=str(meta.get("overlay") or ""),
             )
         except (OSError, ValueError, KeyError, TypeError):
             continue
@@ -359,13 +370,15 @@ def offline_basemaps(root: Path | None = None) -> tuple[Basemap, ...]:
     """One "offline" base map per installed pack, served by Streamlit's static folder."""
     out = []
     for p in installed_packs(root):
+        if p.overlay:
+            continue
         suffix = "" if p.name == DEFAULT_NAME else f" ({p.name})"
         out.append(
             Basemap(
                 id=f"offline-{p.name}",
                 name_ja=f"オフライン（保存したタイル）{suffix}",
                 name_en=f"Offline (saved tiles){suffix}",
-                url=f"{STATIC_URL}/{p.name}/{{z}}/{{x}}/{{y}}.{p.format}",
+                url=p.url,
                 attribution=safe_attribution(p.attribution),
                 max_zoom=p.maxzoom,
             )
