@@ -236,6 +236,39 @@ def check_table(text: str, schema: dict[str, Any], dialect: dict[str, Any]) -> N
         assert len(column) == len(set(column))
 
 
+#: The reference layers published beside the plan's downloads (issue #13), and their records.
+REFERENCE_FILES = {
+    f"data/reference/{layer}.geojson": count
+    for layer, count in (
+        ("city-outline", 1),
+        ("gsi-emergency", 78),
+        ("gsi-evacuation", 46),
+        ("aed", 44),
+    )
+}
+
+
+def test_reference_layers_are_published_with_their_sources(site: Path, shipped: Catalog) -> None:
+    for path, count in REFERENCE_FILES.items():
+        doc = json.loads((site / path).read_text("utf-8"))
+        assert doc["type"] == "FeatureCollection" and len(doc["features"]) == count, path
+        assert all("measure" not in f["properties"] for f in doc["features"])
+    for page, up in (("data.html", ""), ("en/data.html", "../")):
+        html = (site / page).read_text("utf-8")
+        block = re.search(
+            r'<ul class="downloads reference-downloads" id="reference-downloads">(.*?)</ul>',
+            html,
+            re.S,
+        )
+        assert block, page
+        items = re.findall(r"<li>(.*?)</li>", block.group(1), re.S)
+        assert len(items) == len(REFERENCE_FILES)
+        for item, layer in zip(items, shipped.reference_layers(), strict=True):
+            assert f'href="{up}data/reference/{layer.id}.geojson"' in item
+            assert html_escape(layer.source_ja) in item and html_escape(layer.licence) in item
+        assert "44 件" in html if page == "data.html" else "44 records" in html
+
+
 def test_datapackage_describes_every_download(site: Path, shipped: Catalog) -> None:
     dp = check_datapackage(site)
     assert dp["licenses"][0] == {
@@ -246,10 +279,15 @@ def test_datapackage_describes_every_download(site: Path, shipped: Catalog) -> N
     assert {r["path"]: r["mediatype"] for r in dp["resources"]} == {
         publish.GEOJSON_FILE: "application/geo+json",
         publish.CSV_FILE: "text/csv",
+        **{path: "application/geo+json" for path in REFERENCE_FILES},
     }
     titles = [s["title"] for s in dp["sources"]]
     assert titles[0].startswith("二戸市総合計画 後期基本計画")
-    assert set(titles[1:]) == set(shipped.features["source"])
+    reference_sources = {layer.source_ja for layer in shipped.reference_layers()}
+    assert set(titles[1:]) == set(shipped.features["source"]) | reference_sources
+    # Each reference resource names its own source and terms.
+    aed = next(r for r in dp["resources"] if r["path"] == f"{publish.REFERENCE_DIR}/aed.geojson")
+    assert "AED設置箇所一覧" in aed["sources"][0]["title"] and "CC BY 4.0" in aed["description"]
     assert dp["homepage"] == BASE + "data.html"
 
 
@@ -278,6 +316,7 @@ def test_data_page_has_schema_org_dataset(site: Path, page: str) -> None:
     assert downloads == {
         BASE + publish.GEOJSON_FILE: "application/geo+json",
         BASE + publish.CSV_FILE: "text/csv",
+        **{BASE + path: "application/geo+json" for path in REFERENCE_FILES},
     }
     for d in doc["distribution"]:
         data = (site / d["contentUrl"].removeprefix(BASE)).read_bytes()
@@ -302,7 +341,8 @@ def test_dcat_catalogue(site: Path) -> None:
     assert dataset["dct:modified"]["@value"] == BUILT.isoformat()
     assert "dct:issued" not in dataset
     urls = [d["dcat:downloadURL"]["@id"] for d in dataset["dcat:distribution"]]
-    assert urls == [BASE + publish.GEOJSON_FILE, BASE + publish.CSV_FILE]
+    assert urls[:2] == [BASE + publish.GEOJSON_FILE, BASE + publish.CSV_FILE]
+    assert set(urls[2:]) == {BASE + path for path in REFERENCE_FILES}
 
 
 UNOFFICIAL = {
@@ -341,7 +381,11 @@ def test_data_licence_is_cc_by_and_code_is_mit(
     sources = re.search(r'<ul class="sources" id="sources">(.*?)</ul>', html, re.S)
     assert sources
     items = re.findall(r"<li>(.*?)</li>", sources.group(1), re.S)
-    assert items[1:] == sorted({html_escape(str(s)) for s in shipped.features["source"]})
+    plan_sources = sorted({html_escape(str(s)) for s in shipped.features["source"]})
+    assert items[1 : 1 + len(plan_sources)] == plan_sources
+    assert items[1 + len(plan_sources) :] == list(
+        dict.fromkeys(html_escape(layer.source_ja) for layer in shipped.reference_layers())
+    )
     assert "二戸市総合計画 後期基本計画" in items[0] or "Comprehensive Plan" in items[0]
     assert "地理院タイル" in html or "GSI Tiles" in html
     assert "OpenStreetMap contributors" in html

@@ -80,3 +80,38 @@ def test_default_layer_name(name: str, expected: str) -> None:
 
 def test_upload_types_cover_every_format() -> None:
     assert {"geojson", "json", "gpkg", "zip", "kml", "kmz", "csv"} <= set(importui.UPLOAD_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("lang", "aed", "terms"),
+    [
+        ("ja", "AED設置箇所（オープンデータ）（44 件）", "出典："),
+        ("en", "AED locations (open data) (44 records)", "Source: "),
+    ],
+)
+def test_reference_data_is_downloaded_apart_with_its_source(
+    lang: str, aed: str, terms: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #13: the shipped official layers have their own download, never mixed into the
+    plan's, and say where they come from and under what terms."""
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(REPO / "geodata"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/import.py")
+    at.run()
+    assert not at.exception, at.exception
+    layer = at.selectbox(key="io-reference-download-layer")
+    assert aed in list(layer.options) and len(layer.options) == 4
+    layer.select("aed").run()
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith(terms) and "AED設置箇所一覧" in c and "CC BY 4.0" in c for c in captions
+    ), captions
+    buttons = [e for e in at.get("download_button") if "44" in e.proto.label]
+    assert len(buttons) == 1
+    # The plan's own download still counts plan features only.
+    plan_button = [
+        e for e in at.get("download_button") if e.proto.id.endswith("io-download-button")
+    ]
+    assert plan_button and "44" not in plan_button[0].proto.label

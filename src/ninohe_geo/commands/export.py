@@ -79,7 +79,7 @@ def _reference_view(catalog: Catalog, args: argparse.Namespace, flt: FeatureFilt
             "reference layers have no policy area, measure, status or ★: only --layer and "
             "--text apply to them",
         )
-    rows = catalog.reference[catalog.reference["layer"].isin(sorted(ref))]
+    rows = catalog.reference_records(ref)
     if args.text:
         rows = rows[filters.text_mask(rows, args.text)]
     return rows

@@ -51,7 +51,11 @@ def run_hazards(args: argparse.Namespace) -> int:
     zooms = parse_zooms(args.zoom)
     root = args.out.parent
     per_set = sum(count_tiles(CITY_BBOX, zooms).values())
-    sets = [(o, url, name) for o in HAZARD_OVERLAYS for url, name in zip(o.urls, pack_names(o))]
+    sets = [
+        (o, url, name)
+        for o in HAZARD_OVERLAYS
+        for url, name in zip(o.urls, pack_names(o), strict=True)
+    ]
     print(
         f"hazard overlays of the ハザードマップポータルサイト ({PORTAL_URL}): {len(sets)} tile "
         f"sets × {per_set:,} tiles for zooms {zooms[0]}–{zooms[-1]} into {root}; tiles where "
@@ -154,8 +158,9 @@ def register(p: argparse.ArgumentParser) -> None:
         "--hazards",
         action="store_true",
         help=(
-            "save the ハザードマップポータル overlays (洪水浸水想定区域, 土砂災害警戒区域) instead of "
-            "the base map, into the folder that holds --out; the app then draws them offline"
+            "save the ハザードマップポータル overlays (洪水浸水想定区域, 土砂災害警戒区域) "
+            "instead of the base map, into the folder that holds --out; the app then draws "
+            "them offline"
         ),
     )
     pk.add_argument(

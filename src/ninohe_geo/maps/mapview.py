@@ -37,8 +37,8 @@ from ninohe_geo.maps.reference import (
     without_merged,
 )
 from ninohe_geo.maps.style import style_options
-from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.maps.tilepacks import installed_packs
+from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
 

@@ -12,6 +12,7 @@ make the loader open anything else (see GUIDE: a ``.geojson`` may be a VRT to GD
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,12 @@ class Catalog:
     def reference_layers(self) -> tuple[LayerInfo, ...]:
         """The reference layers, in load order."""
         return tuple(layer for layer in self.layers if layer.kind == "reference")
+
+    def reference_records(self, layer_ids: Iterable[str]) -> gpd.GeoDataFrame:
+        """The reference features of the layers ``layer_ids`` (in the catalogue's order)."""
+        wanted = sorted(set(layer_ids))
+        rows: gpd.GeoDataFrame = self.reference[self.reference["layer"].isin(wanted)]
+        return rows
 
     def feature(self, feature_id: str) -> pd.Series | None:
         """The row of ``feature_id``, or None."""

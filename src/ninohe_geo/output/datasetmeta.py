@@ -43,7 +43,7 @@ from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import t
 from ninohe_geo.io.export import MEDIA_TYPES
 from ninohe_geo.maps.mapview import data_bounds
-from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.catalog import Catalog, LayerInfo
 from ninohe_geo.model.plan import LANGS, Lang, Plan
 from ninohe_geo.model.schema import ACCURACY_CODES, REQUIRED_FIELDS, STATUS_CODES
 
@@ -134,6 +134,13 @@ class Download:
     """The header row, for a CSV (read back from the file, so it never drifts from the export)."""
     encoding: str = "utf-8"
     """Text encoding (the CSV starts with a BOM, which UTF-8 readers skip)."""
+    title_ja: str = ""
+    """A reference layer's title (the outline, shelters, AEDs); '' for the plan's downloads."""
+    title_en: str = ""
+    source: str = ""
+    """A reference layer's attribution (出典) and licence terms, as its layer file states them."""
+    records: int = 0
+    """A reference layer's number of records."""
 
     @property
     def mediatype(self) -> str:
@@ -147,11 +154,15 @@ class Download:
 
     def label(self, lang: Lang) -> str:
         """What the data page calls this download."""
+        if self.title_ja:
+            title = self.title_ja if lang == "ja" else self.title_en
+            return t("res_data_reference_label", lang, title=title)
         return t(_FORMAT_LABEL[self.format], lang)
 
     @classmethod
-    def of_file(cls, root: Path, path: str, fmt: str) -> Download:
-        """Describe the written file ``root / path`` in format ``fmt``."""
+    def of_file(cls, root: Path, path: str, fmt: str, layer: LayerInfo | None = None) -> Download:
+        """Describe the written file ``root / path`` in format ``fmt``; ``layer`` for the file
+        of a reference layer."""
         if fmt not in MEDIA_TYPES:
             raise ValueError(f"{path}: unknown download format {fmt!r}, one of {list(MEDIA_TYPES)}")
         data = (root / path).read_bytes()
@@ -159,7 +170,21 @@ class Download:
         if fmt == "csv":
             first = data.decode("utf-8-sig").splitlines()[:1]
             columns = tuple(next(csv.reader(io.StringIO(first[0])))) if first else ()
-        return cls(path, fmt, len(data), hashlib.sha256(data).hexdigest(), columns)
+        digest = hashlib.sha256(data).hexdigest()
+        if layer is None:
+            return cls(path, fmt, len(data), digest, columns)
+        source = "; ".join(x for x in (layer.source_ja, layer.licence) if x)
+        return cls(
+            path,
+            fmt,
+            len(data),
+            digest,
+            columns,
+            title_ja=layer.title_ja,
+            title_en=layer.title_en,
+            source=source,
+            records=layer.count,
+        )
 
 
 @dataclass(frozen=True)
@@ -179,6 +204,8 @@ class DatasetFacts:
     """Who issued the plan (``source.publisher``: 二戸市)."""
     bbox: tuple[float, float, float, float]
     """(west, south, east, north) of the features, WGS84, 6 decimals rounded outwards."""
+    reference_sources: tuple[str, ...] = ()
+    """The attributions of the published reference layers (N03, GSI, the city's AED list)."""
 
     def url(self, rel: str) -> str:
         """Absolute URL of ``rel`` (relative to the site root)."""
@@ -187,7 +214,7 @@ class DatasetFacts:
     @property
     def attributions(self) -> tuple[str, ...]:
         """The attributions the data carries: the plan, then each feature source."""
-        return (f"{self.plan_title}（{self.plan_owner}）", *self.sources)
+        return (f"{self.plan_title}（{self.plan_owner}）", *self.sources, *self.reference_sources)
 
 
 def feature_sources(features: gpd.GeoDataFrame) -> tuple[str, ...]:
@@ -210,8 +237,10 @@ def facts(
     files: Iterable[tuple[str, str]],
     base_url: str,
     modified: str,
+    reference_files: Iterable[tuple[str, LayerInfo]] = (),
 ) -> DatasetFacts:
-    """The facts of a build: ``files`` are (path under ``root``, format) of the downloads."""
+    """The facts of a build: ``files`` are (path under ``root``, format) of the downloads,
+    ``reference_files`` (path, layer) the GeoJSON of each reference layer."""
     bounds = data_bounds(catalog.features)
     if bounds is None:
         raise ValueError("no features: there is no dataset to describe")
@@ -219,8 +248,12 @@ def facts(
     return DatasetFacts(
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         modified=modified,
-        downloads=tuple(Download.of_file(root, path, fmt) for path, fmt in files),
+        downloads=tuple(Download.of_file(root, path, fmt) for path, fmt in files)
+        + tuple(Download.of_file(root, path, "geojson", layer) for path, layer in reference_files),
         sources=feature_sources(catalog.features),
+        reference_sources=tuple(
+            dict.fromkeys(layer.source_ja for _, layer in reference_files if layer.source_ja)
+        ),
         plan_title=plan.source.title,
         plan_owner=plan.source.publisher,
         bbox=(
@@ -292,6 +325,9 @@ def _resource(d: Download) -> dict[str, Any]:
         out["schema"] = table_schema(d.columns)
     elif d.format == "geojson":
         out["description"] = "RFC 7946 FeatureCollection (WGS84 longitude/latitude)."
+    if d.source:
+        out["description"] += f" Official reference data, not plan projects. Source: {d.source}"
+        out["sources"] = [{"title": d.source}]
     return out
 
 

@@ -52,7 +52,7 @@ from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
 from ninohe_geo.maps.mapview import data_bounds, features_payload
 from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model import districts
-from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.catalog import Catalog, LayerInfo
 from ninohe_geo.model.plan import LANGS, Lang
 from ninohe_geo.model.schema import HAZARD_CODES
 from ninohe_geo.output import datasetmeta
@@ -71,6 +71,8 @@ GEOJSON_FILE = "data/ninohe-plan.geojson"
 CSV_FILE = "data/ninohe-plan.csv"
 #: The downloads as (file, export format), in the order the data page and metadata list them.
 DOWNLOADS: tuple[tuple[str, str], ...] = ((GEOJSON_FILE, "geojson"), (CSV_FILE, "csv"))
+#: The folder of the reference layers' GeoJSON (one file per layer: the outline, shelters, AEDs).
+REFERENCE_DIR = "data/reference"
 DATAPACKAGE_FILE = datasetmeta.DATAPACKAGE_FILE
 DCAT_FILE = datasetmeta.DCAT_FILE
 #: Used in sitemap.xml when no --base-url is given (say so: a real host must pass its URL).
@@ -255,8 +257,18 @@ def _render_lang(
         other_href=("../data.html" if prefix else "en/data.html"),
         geojson_href=up + GEOJSON_FILE,
         csv_href=up + CSV_FILE,
-        sources=meta.sources,
+        sources=meta.sources + meta.reference_sources,
         count=len(catalog.features),
+        reference=[
+            (
+                up + d.path,
+                d.label(lang),
+                t("res_data_reference_records", lang, count=d.records),
+                d.source,
+            )
+            for d in meta.downloads
+            if d.source
+        ],
         basemaps=[(c.title(lang), c.url) for c in datasetmeta.BASEMAP_CREDITS],
         licence_url=datasetmeta.DATA_LICENCE.url,
         dataset_jsonld=Markup(jsonld),  # noqa: S704 - escaped JSON
@@ -326,8 +338,9 @@ def build_site(
             shutil.copyfile(SITE_ASSETS / name, site_dir / name)
         for path, fmt in DOWNLOADS:
             _write(tmp / path, export_bytes(catalog.features, fmt))
+        reference_files = _write_reference(catalog, tmp)
         base = base_url if base_url.endswith("/") else base_url + "/"
-        meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built)
+        meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built, reference_files)
         pages: list[str] = []
         for lang in LANGS:
             pages += _render_lang(env, catalog, lang, tmp, built, meta)
@@ -342,6 +355,19 @@ def build_site(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return SiteReport(out=out, pages=len(pages), projects=len(catalog.features), bytes=total)
+
+
+def _write_reference(catalog: Catalog, root: Path) -> list[tuple[str, LayerInfo]]:
+    """One GeoJSON per reference layer with records, under :data:`REFERENCE_DIR`."""
+    written = []
+    for layer in catalog.reference_layers():
+        rows = catalog.reference_records([layer.id])
+        if rows.empty:
+            continue
+        path = f"{REFERENCE_DIR}/{layer.id}.geojson"
+        _write(root / path, export_bytes(rows, "geojson"))
+        written.append((path, layer))
+    return written
 
 
 def _publishable(root: Path) -> int:

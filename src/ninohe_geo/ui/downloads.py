@@ -7,6 +7,9 @@ layout, labelled with the dataset's name. The map page can offer the filtered vi
 call::
 
     downloads.download_buttons(view, lang, key="map-download", layers=catalog.layers)
+
+The official reference layers have their own choice (:func:`reference_download`): they are
+context, not plan projects, so they are never mixed into the plan's download.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import streamlit as st
 from ninohe_geo.i18n import t
 from ninohe_geo.io.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
 from ninohe_geo.io.export_layouts import LAYOUTS, Layout, fitting_layout, layer_mappings
-from ninohe_geo.model.catalog import LayerInfo
+from ninohe_geo.model.catalog import Catalog, LayerInfo
 from ninohe_geo.model.plan import Lang
 
 LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "csv": "CSV", "kml": "KML"}
@@ -75,3 +78,43 @@ def download_buttons(
         mime=MEDIA_TYPES[fmt],
         key=f"{key}-button",
     )
+
+
+def reference_download(catalog: Catalog, lang: Lang, key: str = "reference-download") -> None:
+    """The official reference data (the outline, shelters, AEDs): a layer choice, its source and
+    terms, a format choice and a download button (nothing when the catalogue has none)."""
+    layers = [layer for layer in catalog.reference_layers() if layer.count]
+    if not layers:
+        return
+    st.markdown(f"**{t('io_reference_downloads', lang)}**")
+    layer_id = str(
+        st.selectbox(
+            t("io_reference_layer", lang),
+            [layer.id for layer in layers],
+            format_func=lambda i: _layer_label(layers, str(i), lang),
+            key=f"{key}-layer",
+        )
+    )
+    layer = next(x for x in layers if x.id == layer_id)
+    st.caption(t("io_reference_source", lang, source=layer.source_ja, licence=layer.licence))
+    fmt = str(
+        st.selectbox(
+            t("io_download_format", lang),
+            list(EXPORT_FORMATS),
+            format_func=lambda o: LABELS[str(o)],
+            key=f"{key}-format",
+        )
+    )
+    rows = catalog.reference_records([layer_id])
+    st.download_button(
+        t("io_reference_button", lang, count=len(rows)),
+        data=export_bytes(rows, fmt),
+        file_name=f"ninohe-geo-{layer_id}.{fmt}",
+        mime=MEDIA_TYPES[fmt],
+        key=f"{key}-button",
+    )
+
+
+def _layer_label(layers: list[LayerInfo], layer_id: str, lang: Lang) -> str:
+    layer = next(x for x in layers if x.id == layer_id)
+    return t("io_reference_option", lang, title=layer.title(lang), count=layer.count)

@@ -37,7 +37,7 @@ from ninohe_geo.model.catalog import LayerInfo
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import session as webedit
-from ninohe_geo.ui.downloads import download_buttons
+from ninohe_geo.ui.downloads import download_buttons, reference_download
 
 UPLOAD_TYPES = sorted({ext.lstrip(".") for f in FORMATS for ext in f.extensions} | {"zip"})
 MAX_ROWS_SHOWN = 200
@@ -174,6 +174,7 @@ def import_page(lang: Lang) -> None:
     st.subheader(t("io_downloads", lang))
     cat = web.catalog()
     download_buttons(cat.features, lang, key="io-download", layers=cat.layers)
+    reference_download(cat, lang, key="io-reference-download")
 
 
 def _column_select(label: str, columns: list[str], value: str, key: str, lang: Lang) -> str:
