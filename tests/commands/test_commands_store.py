@@ -25,9 +25,10 @@ from ninohe_geo.output import printout as printing
 from ninohe_geo.store import open_store
 from ninohe_geo.store.catalog import open_catalog
 
-# A plan-kind dataset (the GSI data are reference layers, not exported or printed as projects).
-SITES = IMPORT_DATA / "evacuation_sites_new.csv"
-LAYER = "evacuation-sites"
+# A plan-kind dataset (shelters and AEDs are reference layers, not exported or printed as
+# projects): the 文化財一覧, whose mapping gives the 文化財 measure.
+SITES = IMPORT_DATA / "cultural_properties_new.csv"
+LAYER = "cultural-properties"
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -38,7 +39,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 
 @pytest.fixture
 def imported(store_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, set[str]]:
-    """The store with the sample sites imported by ``ninohe-geo import --store``; the ids."""
+    """The store with the sample properties imported by ``ninohe-geo import --store``; the ids."""
     code, out = _run(["import", str(SITES), "--layer", LAYER, "--store", store_url], capsys)
     assert code == 0, out
     ids = {r.id for r in open_store(store_url).records() if r.layer == LAYER}

@@ -266,7 +266,10 @@ def test_layers_record_the_mapping_that_imported_them(make_data_dir) -> None:  #
     write_import(prepared, store=root)
     for catalog in (load_catalog(root), store_catalog(FileStore(root))):
         assert layer_mappings(catalog.layers) == {"gsi-hinan": "da-evacuation-sites"}
-        imported = catalog.features[catalog.features["layer"] == "gsi-hinan"]
+        # 指定緊急避難場所一覧 is official context: a reference layer, with the dataset's layout.
+        assert "gsi-hinan" not in set(catalog.features["layer"])
+        imported = catalog.reference_records(["gsi-hinan"])
+        assert len(imported) > 0
         layout = fitting_layout(imported, layer_mappings(catalog.layers))
         assert layout is not None and layout.id == "da-evacuation-sites"
         assert fitting_layout(catalog.features, layer_mappings(catalog.layers)) is None

@@ -34,7 +34,7 @@ def test_import_page_runs(
 @pytest.mark.parametrize(
     ("lang", "label"), [("ja", "指定緊急避難場所一覧"), ("en", "evacuation sites")]
 )
-def test_download_offers_the_standard_layout_when_it_fits(
+def test_reference_download_offers_the_standard_layout_when_it_fits(
     lang: str, label: str, monkeypatch: pytest.MonkeyPatch, make_data_dir
 ) -> None:  # type: ignore[no-untyped-def]
     from importer_support import IMPORT_DATA, test_boundary
@@ -54,7 +54,14 @@ def test_download_offers_the_standard_layout_when_it_fits(
     at.switch_page("views/import.py")
     at.run()
     assert not at.exception, at.exception
-    options = list(at.selectbox[0].options)
+    # 指定緊急避難場所一覧 is a reference layer: the plan's download has our formats only, the
+    # reference download of that layer offers the dataset's own layout too.
+    plan = [s for s in at.selectbox if s.key == "io-download-format"]
+    assert all(list(s.options) == ["GeoJSON", "GeoPackage", "CSV", "KML"] for s in plan)
+    assert next(iter(at.selectbox(key="io-reference-download-layer").options)).startswith(
+        "指定緊急避難場所一覧" if lang == "ja" else "Emergency evacuation sites"
+    )
+    options = list(at.selectbox(key="io-reference-download-format").options)
     assert options[:4] == ["GeoJSON", "GeoPackage", "CSV", "KML"]
     assert len(options) == 5 and label in options[4]
 

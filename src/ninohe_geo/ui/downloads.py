@@ -66,11 +66,7 @@ def download_buttons(
             key=f"{key}-format",
         )
     )
-    layout: Layout | None = None
-    fmt, name = option, f"{file_stem}.{option}"
-    if option.startswith(LAYOUT_OPTION):
-        layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
-        fmt, name = "csv", f"{file_stem}-{layout.id}.csv"
+    fmt, layout, name = _chosen(option, file_stem)
     st.download_button(
         t("io_download_button", lang, count=len(features)),
         data=export_bytes(features, fmt, layout),
@@ -80,9 +76,18 @@ def download_buttons(
     )
 
 
+def _chosen(option: str, file_stem: str) -> tuple[str, Layout | None, str]:
+    """(export format, standard layout or None, file name) of a select-box ``option``."""
+    if option.startswith(LAYOUT_OPTION):
+        layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
+        return "csv", layout, f"{file_stem}-{layout.id}.csv"
+    return option, None, f"{file_stem}.{option}"
+
+
 def reference_download(catalog: Catalog, lang: Lang, key: str = "reference-download") -> None:
     """The official reference data (the outline, shelters, AEDs): a layer choice, its source and
-    terms, a format choice and a download button (nothing when the catalogue has none)."""
+    terms, a format choice (with the dataset's standard layout when it has one) and a download
+    button (nothing when the catalogue has none)."""
     layers = [layer for layer in catalog.reference_layers() if layer.count]
     if not layers:
         return
@@ -97,19 +102,20 @@ def reference_download(catalog: Catalog, lang: Lang, key: str = "reference-downl
     )
     layer = next(x for x in layers if x.id == layer_id)
     st.caption(t("io_reference_source", lang, source=layer.source_ja, licence=layer.licence))
-    fmt = str(
+    rows = catalog.reference_records([layer_id])
+    option = str(
         st.selectbox(
             t("io_download_format", lang),
-            list(EXPORT_FORMATS),
-            format_func=lambda o: LABELS[str(o)],
+            download_options(rows, catalog.layers),
+            format_func=lambda o: option_label(str(o), lang),
             key=f"{key}-format",
         )
     )
-    rows = catalog.reference_records([layer_id])
+    fmt, layout, name = _chosen(option, f"ninohe-geo-{layer_id}")
     st.download_button(
         t("io_reference_button", lang, count=len(rows)),
-        data=export_bytes(rows, fmt),
-        file_name=f"ninohe-geo-{layer_id}.{fmt}",
+        data=export_bytes(rows, fmt, layout),
+        file_name=name,
         mime=MEDIA_TYPES[fmt],
         key=f"{key}-button",
     )
