@@ -209,7 +209,7 @@ class Change:
     seq: int
     """Position in the store's history, increasing."""
     key: str
-    """``feature:<id>`` or ``indicator:<id>:<year>``."""
+    """``feature:<id>``, ``project:<id>`` or ``indicator:<id>:<year>``."""
     action: Action
     user: str
     at: str
@@ -278,6 +278,8 @@ class Snapshot:
     """Every feature, live and soft-deleted, in layer and file order."""
     history: tuple[Change, ...] = ()
     indicators: tuple[IndicatorValue, ...] = ()
+    projects: tuple[dict[str, Any], ...] = ()
+    """Every live project (事業), as :meth:`ninohe_geo.model.projects.Project.as_dict`."""
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -452,6 +454,63 @@ def resolve_batch(
     return out
 
 
+def resolve_projects(
+    steps: Sequence[BatchStep], live: Mapping[str, dict[str, Any]]
+) -> list[Pending]:
+    """The changes a write of projects makes to ``live`` (project id → project), in order:
+    :func:`resolve_batch` for projects (``feature_id`` of a step is the project's id).
+
+    Raises:
+        ConflictError: a step's ``expected`` version is not the live one.
+        InvalidFeature: an id appears twice.
+    """
+    out: list[Pending] = []
+    seen: set[str] = set()
+    for step in steps:
+        pid = step.feature_id
+        if pid in seen:
+            raise InvalidFeature(pid, ["the batch names this project twice"])
+        seen.add(pid)
+        current = live.get(pid)
+        if step.expected is not None and version_of(current) != step.expected:
+            raise ProjectConflict(pid, step.expected, current, step.after)
+        if step.after is None:
+            if current is not None:
+                out.append(Pending(pid, current, None, step.note))
+        elif version_of(current) != version_of(step.after):
+            out.append(Pending(pid, current, step.after, step.note))
+    return out
+
+
+class ProjectConflict(StoreError):
+    """The stored project changed since the caller read it: nothing was written. ``diff``
+    lists ``(field, stored value, caller's value)`` where they differ."""
+
+    def __init__(
+        self,
+        project_id: str,
+        base_version: str | None,
+        current: dict[str, Any] | None,
+        wanted: dict[str, Any] | None,
+    ) -> None:
+        self.project_id = project_id
+        self.base_version = base_version
+        self.current = current
+        self.wanted = wanted
+        names = sorted(set(current or {}) | set(wanted or {}))
+        self.diff = [
+            (n, (current or {}).get(n), (wanted or {}).get(n))
+            for n in names
+            if canonical_json((current or {}).get(n)) != canonical_json((wanted or {}).get(n))
+        ]
+        changed = ", ".join(d[0] for d in self.diff) or "(deleted or created meanwhile)"
+        super().__init__(
+            f"project {project_id!r} was changed by someone else (you started from version "
+            f"{base_version or 'none'}, it is now {version_of(current) or 'none'}); "
+            f"differing: {changed}"
+        )
+
+
 # ----------------------------------------------------------------------------------- the store
 class Store(ABC):
     """A place where the plan's features, their history and indicator values live.
@@ -498,6 +557,14 @@ class Store(ABC):
     @abstractmethod
     def indicator_values(self) -> list[IndicatorValue]:
         """Every stored indicator value, by indicator then year."""
+
+    @abstractmethod
+    def projects(self) -> list[dict[str, Any]]:
+        """Every live project (事業) as stored, by id."""
+
+    def project(self, project_id: str) -> dict[str, Any] | None:
+        """One live project, or None."""
+        return next((p for p in self.projects() if p.get("id") == project_id), None)
 
     @abstractmethod
     def snapshot(self) -> Snapshot:
@@ -721,13 +788,27 @@ class Store(ABC):
             c
             for c in history
             if c.user == actor.user
-            and c.key.startswith("feature:")
+            and c.key.startswith(("feature:", "project:"))
             and c.action != "undo"
             and c.seq not in undone
         ]
         if not mine:
             raise NotFound(f"{actor.user} has no change to undo")
         last = mine[-1]
+        if last.key.startswith("project:"):
+            group = [c for c in history if c.batch == last.batch] if last.batch else [last]
+            steps = [
+                BatchStep(
+                    c.key.removeprefix("project:"),
+                    c.before,
+                    f"undo #{c.seq}",
+                    expected=version_of(c.after),
+                )
+                for c in group
+                if c.key.startswith("project:")
+            ]
+            self._write_projects(actor, steps, "undo", new_batch_id() if last.batch else "")
+            return last
         if last.batch:
             # A batch (an import) is undone as one step, all or nothing: each of its features
             # goes back to its "before", unless someone changed it since (ConflictError).
@@ -755,6 +836,72 @@ class Store(ABC):
             base = current.version if current is not None and live is not None else None
             self._save(actor, last.layer, last.before, base, f"undo #{last.seq}", "undo")
         return last
+
+    def check_project(self, project: dict[str, Any], plan: Plan | None = None) -> None:
+        """Validate a project (:func:`ninohe_geo.model.projects.project_problems`).
+
+        Raises:
+            InvalidFeature: every problem listed, under the project's id.
+        """
+        from ninohe_geo.model.projects import project_problems
+
+        problems = project_problems(project, plan or self.plan())
+        if problems:
+            raise InvalidFeature(str(project.get("id") or "(new project)"), problems)
+
+    def save_project(
+        self,
+        actor: Identity,
+        project: dict[str, Any],
+        base_version: str | None,
+        note: str = "",
+    ) -> str:
+        """Create (``base_version`` None) or update one project; returns its new version.
+
+        Raises:
+            PermissionDenied, InvalidFeature, StoreUnavailable: nothing was written.
+            ProjectConflict: the project changed (or was created) since ``base_version``.
+        """
+        require_editor(actor, "edit projects")
+        self._require_writable()
+        self.check_project(project)
+        step = BatchStep(str(project["id"]), project, note, expected=base_version or "")
+        self._write_projects(actor, [step], None, "")
+        return version_of(project)
+
+    def delete_project(
+        self, actor: Identity, project_id: str, base_version: str, note: str = ""
+    ) -> None:
+        """Remove a project (its history keeps it, and undo brings it back)."""
+        require_editor(actor, "delete projects")
+        self._require_writable()
+        self._write_projects(actor, [BatchStep(project_id, None, note, base_version)], None, "")
+
+    def save_projects(
+        self, actor: Identity, projects: Sequence[dict[str, Any]], note: str = ""
+    ) -> BatchResult:
+        """Create or overwrite many projects in one atomic step (``projects import``): one
+        history entry per changed project, one batch, undone together by :meth:`undo_last`.
+        Every project is checked first; one bad project writes nothing."""
+        require_editor(actor, "import projects")
+        self._require_writable()
+        plan = self.plan()
+        for project in projects:
+            self.check_project(project, plan)
+        steps = [BatchStep(str(p["id"]), p, note) for p in projects]
+        changes = self._write_projects(actor, steps, "import", new_batch_id())
+        ids: dict[str, list[str]] = {"created": [], "updated": [], "deleted": []}
+        for c in changes:
+            ids["updated" if c.before is not None else "created"].append(
+                c.key.removeprefix("project:")
+            )
+        return BatchResult(
+            batch=changes[0].batch if changes else "",
+            created=len(ids["created"]),
+            updated=len(ids["updated"]),
+            unchanged=len(projects) - len(changes),
+            ids={kind: tuple(found) for kind, found in ids.items()},
+        )
 
     def set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None:
         """Store (or replace) one indicator's value for one year, recorded in the history."""
@@ -816,6 +963,17 @@ class Store(ABC):
 
     @abstractmethod
     def _set_indicator_value(self, actor: Identity, value: IndicatorValue) -> None: ...
+
+    @abstractmethod
+    def _write_projects(
+        self,
+        actor: Identity,
+        steps: Sequence[BatchStep],
+        action: Action | None,
+        batch: str,
+    ) -> list[Change]:
+        """Apply ``steps`` (see :func:`resolve_projects`) atomically; one history entry per
+        change (key ``project:<id>``, ``action`` or create/update/delete), tagged ``batch``."""
 
     @abstractmethod
     def _replace_all(self, snap: Snapshot) -> None: ...

@@ -6,6 +6,7 @@ Layout of a data folder (the app's catalogue loader reads the same files)::
     layers/<layer>.geojson     live features: the source of truth, diffable and reviewable in git
     history/changes.jsonl      every change, one JSON line each: who, when, before and after
     indicators.json            yearly indicator values with their sources
+    projects.json              the plan's projects (事業), year by year (issue #14)
     .store.lock                writers hold an exclusive lock on it (``filelock``)
 
 Why text files and a JSON-lines log rather than a GeoPackage or SQLite beside them: the layer
@@ -84,14 +85,16 @@ from ninohe_geo.store.base import (
     new_batch_id,
     now_iso,
     resolve_batch,
+    resolve_projects,
     version_of,
 )
 
 HISTORY_FILE = Path("history") / "changes.jsonl"
 INDICATORS_FILE = Path("indicators.json")
+PROJECTS_FILE = Path("projects.json")
 LOCK_FILE = Path(".store.lock")
 #: Entries of a data folder that the store owns; ``replace_all`` carries everything else over.
-OWNED = ("plan.yaml", "layers", "history", "indicators.json", ".store.lock")
+OWNED = ("plan.yaml", "layers", "history", "indicators.json", "projects.json", ".store.lock")
 
 
 # ------------------------------------------------------------------------------ file plumbing
@@ -240,6 +243,10 @@ class FileStore(Store):
     def indicators_path(self) -> Path:
         return self.root / INDICATORS_FILE
 
+    @property
+    def projects_path(self) -> Path:
+        return self.root / PROJECTS_FILE
+
     def plan_yaml(self) -> str:
         with os_errors(self.root, "reading the plan"):
             return (self.root / "plan.yaml").read_text(encoding="utf-8")
@@ -284,7 +291,7 @@ class FileStore(Store):
     def revision(self) -> tuple[int, int]:
         """(newest modification time, total size) of the layer, history and indicator files:
         changes with any save, and with a hand edit of a layer file."""
-        files = [self.history_path, self.indicators_path]
+        files = [self.history_path, self.indicators_path, self.projects_path]
         if self.layers_dir.is_dir():
             files += sorted(self.layers_dir.glob("*.geojson"))
         newest = total = 0
@@ -324,6 +331,24 @@ class FileStore(Store):
 
     def indicator_values(self) -> list[IndicatorValue]:
         return [IndicatorValue.from_dict(v) for v in self._indicator_dicts()]
+
+    def projects(self) -> list[dict[str, Any]]:
+        return list(self._project_map().values())
+
+    def _project_map(self) -> dict[str, dict[str, Any]]:
+        """Live projects by id, sorted by id (the file's order)."""
+        try:
+            raw = json.loads(self.projects_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailable(
+                f"{self.projects_path} cannot be read ({exc}); fix or restore it from git"
+            ) from exc
+        items = raw.get("projects") if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise StoreUnavailable(f"{self.projects_path} has no 'projects' list")
+        return {str(p["id"]): p for p in items if isinstance(p, dict) and "id" in p}
 
     def _indicator_dicts(self) -> list[dict[str, Any]]:
         try:
@@ -365,6 +390,8 @@ class FileStore(Store):
         if key.startswith("feature:"):
             found = (live if live is not None else self._live()).get(key.removeprefix("feature:"))
             return found[1] if found else None
+        if key.startswith("project:"):
+            return self._project_map().get(key.removeprefix("project:"))
         _, ind, year = key.split(":")
         for v in self._indicator_dicts():
             if v.get("indicator") == ind and str(v.get("year")) == year:
@@ -640,6 +667,46 @@ class FileStore(Store):
             data = json.dumps({"values": values}, ensure_ascii=False, indent=2) + "\n"
             self._commit(seq, entry, self.indicators_path, data.encode("utf-8"), f"saving {key}")
 
+    def _write_projects(
+        self,
+        actor: Identity,
+        steps: Sequence[BatchStep],
+        action: Action | None,
+        batch: str,
+    ) -> list[Change]:
+        what = f"writing {len(steps)} project(s)"
+        with self._locked(what) as seq:
+            projects = self._project_map()
+            pending = resolve_projects(steps, projects)
+            if not pending:
+                return []
+            for p in pending:
+                if p.after is None:
+                    projects.pop(p.feature_id, None)
+                else:
+                    projects[p.feature_id] = p.after
+            at = now_iso()
+            changes = [
+                Change(
+                    n,
+                    f"project:{p.feature_id}",
+                    action or _project_action(p.before, p.after),
+                    actor.user,
+                    at,
+                    "",
+                    p.before,
+                    p.after,
+                    p.note,
+                    batch,
+                )
+                for n, p in enumerate(pending, start=seq)
+            ]
+            entries = [json.loads(_history_line(c.seq, c)) for c in changes]
+            for e in entries:
+                e.pop("seq")
+            self._commit_many(seq, entries, self.projects_path, projects_text(projects), what)
+        return changes
+
     # ---------------------------------------------------------------------- copy support
     def snapshot(self) -> Snapshot:
         with os_errors(self.root, "reading the store"):
@@ -649,6 +716,7 @@ class FileStore(Store):
                 records=tuple(self.records(include_deleted=True)),
                 history=tuple(self.history()),
                 indicators=tuple(self.indicator_values()),
+                projects=tuple(self.projects()),
             )
 
     def _replace_all(self, snap: Snapshot) -> None:
@@ -717,10 +785,25 @@ def write_folder(root: Path, snap: Snapshot) -> None:
     (root / INDICATORS_FILE).write_text(
         json.dumps({"values": values}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    if snap.projects:
+        projects = {str(p["id"]): p for p in snap.projects}
+        (root / PROJECTS_FILE).write_bytes(projects_text(projects))
     for path in [*root.rglob("*")]:
         if path.is_file():
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
+
+
+def _project_action(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Action:
+    return "delete" if after is None else "update" if before is not None else "create"
+
+
+def projects_text(projects: dict[str, dict[str, Any]]) -> bytes:
+    """``projects.json``: the projects sorted by id, one indented object each (reviewable in
+    git like the layer files), UTF-8."""
+    ordered = [projects[k] for k in sorted(projects)]
+    text = json.dumps({"projects": ordered}, ensure_ascii=False, indent=1, sort_keys=True)
+    return (text + "\n").encode("utf-8")
 
 
 def _history_line(seq: int, c: Change) -> str:

@@ -9,6 +9,7 @@ Tables (created on first use, in the schema named by ``?schema=`` in the URL, de
                              EPSG:4326, GiST-indexed, derived from the feature), version, deleted
     ninohe_history           seq, key, action, user, at, layer, before, after, note, batch
     ninohe_indicator_values  indicator, year, value, unit, source, source_url, note
+    ninohe_projects          id, project (jsonb): the plan's projects (事業), issue #14
 
 Every write is one transaction: the row is read ``FOR UPDATE``, its version compared with the
 caller's, the row and its history entry written, then committed — so a ``kill -9`` of the
@@ -56,6 +57,7 @@ from ninohe_geo.store.base import (
     new_batch_id,
     now_iso,
     resolve_batch,
+    resolve_projects,
     version_of,
 )
 from ninohe_geo.store.registry import redact as redact
@@ -63,7 +65,8 @@ from ninohe_geo.store.registry import redact as redact
 SCHEMA_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 DEFAULT_SCHEMA = "ninohe"
 
-DDL = """
+DDL = (
+    """
 CREATE SCHEMA IF NOT EXISTS {s};
 CREATE TABLE IF NOT EXISTS {s}.ninohe_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS {s}.ninohe_layers (
@@ -101,6 +104,14 @@ CREATE TABLE IF NOT EXISTS {s}.ninohe_indicator_values (
     note text NOT NULL DEFAULT '',
     PRIMARY KEY (indicator, year));
 """
+    + """
+CREATE TABLE IF NOT EXISTS {s}.ninohe_projects (id text PRIMARY KEY, project jsonb NOT NULL);
+"""
+)
+#: Added after the first release: created in stores made before it, too.
+PROJECTS_DDL = (
+    "CREATE TABLE IF NOT EXISTS {s}.ninohe_projects (id text PRIMARY KEY, project jsonb NOT NULL)"
+)
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -168,6 +179,12 @@ class PostGISStore(Store):
             "AND table_name = 'ninohe_history' AND column_name = 'batch'",
             (self.schema,),
         ).fetchone()
+        has_projects = conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL", (f"{self.schema}.ninohe_projects",)
+        ).fetchone()
+        if not (has_projects and has_projects[0]):
+            with conn.transaction():
+                conn.execute(PROJECTS_DDL.format(s=self.schema))
         if has_batch is None:  # a store created before batches (imports) were recorded
             with conn.transaction():
                 conn.execute(
@@ -240,6 +257,13 @@ class PostGISStore(Store):
             ).fetchall()
         return [IndicatorValue(r[0], int(r[1]), float(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
 
+    def projects(self) -> list[dict[str, Any]]:
+        with self._conn("reading projects") as conn:
+            rows = conn.execute(
+                f"SELECT project FROM {self._t('ninohe_projects')} ORDER BY id"
+            ).fetchall()
+        return [dict(r[0]) for r in rows]
+
     def snapshot(self) -> Snapshot:
         # Read everything in one REPEATABLE READ transaction: a consistent picture.
         try:
@@ -267,6 +291,9 @@ class PostGISStore(Store):
                         "SELECT indicator, year, value, unit, source, source_url, note "
                         f"FROM {self._t('ninohe_indicator_values')} ORDER BY indicator, year"
                     ).fetchall()
+                    projs = conn.execute(
+                        f"SELECT project FROM {self._t('ninohe_projects')} ORDER BY id"
+                    ).fetchall()
         except psycopg.Error as exc:
             raise StoreUnavailable(f"reading {self.location}: {exc}") from exc
         if plan is None:
@@ -282,6 +309,7 @@ class PostGISStore(Store):
             indicators=tuple(
                 IndicatorValue(r[0], int(r[1]), float(r[2]), r[3], r[4], r[5], r[6]) for r in inds
             ),
+            projects=tuple(dict(r[0]) for r in projs),
         )
 
     def revision(self) -> tuple[int, int]:
@@ -563,6 +591,71 @@ class PostGISStore(Store):
                 value.note,
             )
 
+    def _write_projects(
+        self,
+        actor: Identity,
+        steps: Sequence[BatchStep],
+        action: Action | None,
+        batch: str,
+    ) -> list[Change]:
+        table = self._t("ninohe_projects")
+        ids = [s.feature_id for s in steps]
+        with self._conn(f"writing {len(steps)} project(s)") as conn:
+            # One writer of projects at a time (rows being created cannot be locked yet).
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{table}:write",))
+            rows = conn.execute(
+                f"SELECT id, project FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                (ids,),
+            ).fetchall()
+            pending = resolve_projects(steps, {str(r[0]): dict(r[1]) for r in rows})
+            if not pending:
+                return []
+            at = now_iso()
+            out = []
+            for p in pending:
+                kind: Action = (
+                    "delete" if p.after is None else "update" if p.before is not None else "create"
+                )
+                if p.after is None:
+                    conn.execute(f"DELETE FROM {table} WHERE id = %s", (p.feature_id,))
+                else:
+                    conn.execute(
+                        f"INSERT INTO {table} (id, project) VALUES (%s, %s) "
+                        "ON CONFLICT (id) DO UPDATE SET project = excluded.project",
+                        (p.feature_id, Jsonb(p.after)),
+                    )
+                row = conn.execute(
+                    f"INSERT INTO {self._t('ninohe_history')} "
+                    "(key, action, user_name, at, layer, before, after, note, batch) "
+                    "VALUES (%s, %s, %s, %s, '', %s, %s, %s, %s) RETURNING seq",
+                    (
+                        f"project:{p.feature_id}",
+                        action or kind,
+                        actor.user,
+                        at,
+                        Jsonb(p.before) if p.before is not None else None,
+                        Jsonb(p.after) if p.after is not None else None,
+                        p.note,
+                        batch,
+                    ),
+                ).fetchone()
+                assert row is not None
+                out.append(
+                    Change(
+                        int(row[0]),
+                        f"project:{p.feature_id}",
+                        action or kind,
+                        actor.user,
+                        at,
+                        "",
+                        p.before,
+                        p.after,
+                        p.note,
+                        batch,
+                    )
+                )
+        return out
+
     def _replace_all(self, snap: Snapshot) -> None:
         """Everything replaced in one transaction: an interrupted copy changes nothing."""
         with self._conn(f"copying into {self.location}") as conn:
@@ -572,6 +665,7 @@ class PostGISStore(Store):
                 "ninohe_features",
                 "ninohe_history",
                 "ninohe_indicator_values",
+                "ninohe_projects",
             ):
                 conn.execute(f"DELETE FROM {self._t(table)}")
             conn.execute(
@@ -634,6 +728,10 @@ class PostGISStore(Store):
                         (v.indicator, v.year, v.value, v.unit, v.source, v.source_url, v.note)
                         for v in snap.indicators
                     ],
+                )
+                cur.executemany(
+                    f"INSERT INTO {self._t('ninohe_projects')} (id, project) VALUES (%s, %s)",
+                    [(str(p["id"]), Jsonb(p)) for p in snap.projects],
                 )
             seq = self._t("ninohe_history_seq_seq")
             conn.execute(
