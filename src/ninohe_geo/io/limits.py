@@ -100,6 +100,34 @@ def _safe_member_name(archive: Path, name: str) -> PurePosixPath:
     return pure
 
 
+def check_zip_members(archive: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a zip whose members escape the folder, are links, or expand too much (from the
+    central directory, before anything is read); see :func:`safe_extract`."""
+    if len(infos) > limits.max_members:
+        raise LimitExceededError(
+            archive, f"zip has {len(infos):,} members; the limit is {limits.max_members:,}"
+        )
+    total = 0
+    for info in infos:
+        _safe_member_name(archive, info.filename)
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise UnsafeInputError(archive, f"zip member {info.filename!r} is a symbolic link")
+        total += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
+            raise LimitExceededError(
+                archive,
+                f"zip member {info.filename!r} expands "
+                f"{info.file_size / info.compress_size:,.0f} times "
+                f"(limit {limits.max_ratio}): refusing a possible zip bomb",
+            )
+    if total > limits.max_unzipped_bytes:
+        raise LimitExceededError(
+            archive,
+            f"zip expands to {total:,} bytes; the limit is {limits.max_unzipped_bytes:,}",
+        )
+
+
 def safe_extract(archive: Path, dest: Path, limits: Limits) -> list[Path]:
     """Extract a zip into ``dest`` after checking names, count, sizes and ratios.
 
@@ -114,29 +142,7 @@ def safe_extract(archive: Path, dest: Path, limits: Limits) -> list[Path]:
         raise UnsafeInputError(archive, f"not a readable zip file: {exc}") from exc
     with zf:
         infos = zf.infolist()
-        if len(infos) > limits.max_members:
-            raise LimitExceededError(
-                archive, f"zip has {len(infos):,} members; the limit is {limits.max_members:,}"
-            )
-        total = 0
-        for info in infos:
-            _safe_member_name(archive, info.filename)
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise UnsafeInputError(archive, f"zip member {info.filename!r} is a symbolic link")
-            total += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
-                raise LimitExceededError(
-                    archive,
-                    f"zip member {info.filename!r} expands "
-                    f"{info.file_size / info.compress_size:,.0f} times "
-                    f"(limit {limits.max_ratio}): refusing a possible zip bomb",
-                )
-        if total > limits.max_unzipped_bytes:
-            raise LimitExceededError(
-                archive,
-                f"zip expands to {total:,} bytes; the limit is {limits.max_unzipped_bytes:,}",
-            )
+        check_zip_members(archive, infos, limits)
         root = dest.resolve()
         written = 0
         out: list[Path] = []
