@@ -164,3 +164,27 @@ def test_a_measure_naming_a_missing_reference_layer_is_warned(tmp_path: Path) ->
     message = report.problems[0].message
     assert "'gsi-emergncy'" in message and "gsi-emergency, gsi-evacuation" in message
     assert report.problems[0].file == str(plan)
+
+
+def test_validate_checks_the_stored_projects(make_data_dir, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Issue #14: projects are checked against the plan (errors) and their places against the
+    map (a warning), and the shipped projects pass."""
+    import json
+
+    from ninohe_geo.cli import main
+
+    repo = Path(__file__).resolve().parents[2]
+    shipped = json.loads((repo / "geodata" / "projects.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in shipped["projects"]] == [
+        "inaniwa-wind-farm-construction",
+        "kadaru-terrace-kintaichi",
+        "kunohe-castle-phase2",
+    ]
+    root = make_data_dir("good")
+    bad = dict(shipped["projects"][2], measures=["P9-99"], initiative="")
+    bad["features"] = ["castle", "nowhere"]
+    (root / "projects.json").write_text(json.dumps({"projects": [bad]}), encoding="utf-8")
+    assert main(["validate", "--data", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "measure 'P9-99' is not a measure of the plan" in out
+    assert "place 'nowhere' is not a feature of the map" in out and "'castle'" not in out

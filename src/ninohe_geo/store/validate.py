@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ninohe_geo.model.boundary import Boundary
 from ninohe_geo.model.catalog import Catalog, load_catalog, read_layer, reference_link_problems
@@ -67,6 +68,9 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
         problems.extend(all_tour_problems(load_tours(target), catalog))
         problems.extend(_catalog_problems(catalog, boundary))
         problems.extend(reference_link_problems(catalog, str(plan_file(target))))
+        from ninohe_geo.store.file import FileStore
+
+        problems.extend(project_problems_in(FileStore(target).projects(), catalog, "projects.json"))
         count = len(catalog.features) + len(catalog.reference)
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
@@ -89,13 +93,34 @@ def validate_store(location: str, boundary: Boundary) -> Report:
 
     if is_folder(location):
         return validate_path(folder_of(location), boundary)
+    from ninohe_geo.store.registry import open_store
+
     catalog = open_catalog(location)
+    problems = _catalog_problems(catalog, boundary)
+    problems += project_problems_in(open_store(location).projects(), catalog, "projects")
     return _report(
-        redact(location),
-        len(catalog.features) + len(catalog.reference),
-        _catalog_problems(catalog, boundary),
-        boundary,
+        redact(location), len(catalog.features) + len(catalog.reference), problems, boundary
     )
+
+
+def project_problems_in(
+    projects: list[dict[str, Any]], catalog: Catalog, file: str
+) -> list[Problem]:
+    """Every stored project checked against the plan (errors), and its places against the
+    catalogue (a feature id that names no feature is a warning: the place may be removed)."""
+    from ninohe_geo.model.projects import project_problems
+
+    out: list[Problem] = []
+    known = set(catalog.features.index) | set(catalog.reference.index)
+    for project in projects:
+        pid = str(project.get("id"))
+        out += [Problem(file, pid, m) for m in project_problems(project, catalog.plan)]
+        for fid in project.get("features") or ():
+            if fid not in known:
+                out.append(
+                    Problem(file, pid, f"place {fid!r} is not a feature of the map", "warning")
+                )
+    return out
 
 
 def _catalog_problems(catalog: Catalog, boundary: Boundary) -> list[Problem]:
