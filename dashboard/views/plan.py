@@ -9,6 +9,7 @@ from ninohe_geo.i18n import t
 from ninohe_geo.query.plantree import plan_tree
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import session as webedit
+from ninohe_geo.ui.progress import progress_section
 
 lang = web.current_lang()
 web.sync_url(lang)
@@ -50,6 +51,7 @@ for pillar in tree.pillars:
         st.markdown(f"**{md(t('plan_indicators', lang))}**")
         st.markdown("\n".join(f"- {md(n)}: {md(v)}" for n, v in pillar.indicators))
 
+progress_section(cat.plan, lang)  # projects (事業) by status in a chosen 年度 (#14)
 webedit.indicators_section(cat.plan, lang)  # sourced yearly values entered by editors (#6)
 st.header(t("plan_common", lang))
 st.markdown("\n".join(f"- {md(c)}" for c in tree.common_policies))

@@ -86,3 +86,30 @@ def test_the_plan_page_names_the_shelters_of_disaster_prevention(
     assert not at.exception, at.exception
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert [c for c in captions if c.startswith(expected)], captions
+
+
+@pytest.mark.parametrize(
+    ("lang", "r5", "r7"),
+    [
+        ("ja", "令和5年度：3 件の事業のうち 1 件", "令和7年度：3 件の事業のうち 2 件"),
+        ("en", "FY2023: 1 of 3 projects", "FY2025: 2 of 3 projects"),
+    ],
+)
+def test_the_plan_page_shows_progress_for_a_chosen_year(
+    lang: str, r5: str, r7: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #14: the shipped projects by status in the chosen 年度, per measure."""
+    monkeypatch.setenv("NINOHE_GEO_DATA", str(REPO / "geodata"))
+    at = _run("views/plan.py", lang)
+    assert not at.exception, at.exception
+    year = at.selectbox(key="progress-year")
+    year.select(2023).run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert [c for c in captions if c.startswith(r5)], captions
+    measures, projects = at.dataframe[0].value, at.dataframe[1].value
+    assert list(projects.iloc[:, 0]) == ["kunohe-castle-phase2"]
+    assert projects.iloc[0, 2] == ("実施中" if lang == "ja" else "In progress")
+    assert len(measures) == 3  # the measures with projects: energy, heritage, partnership
+    at.selectbox(key="progress-year").select(2025).run()
+    assert [c.value for c in at.caption if c.value.startswith(r7)]
