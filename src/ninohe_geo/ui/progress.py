@@ -101,20 +101,17 @@ def progress_section(plan: Plan, lang: Lang) -> None:
         if tallies[m.id].total
     ]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    t("prog_id", lang): p.id,
-                    t("prog_name", lang): p.name(lang),
-                    t("prog_status", lang): status_label(p.status_in(year) or "", lang),
-                    t("prog_before", lang): status_label(p.status_in(year - 1) or "", lang) or "—",
-                    t("prog_note", lang): (p.entry(year).note if p.entry(year) else ""),  # type: ignore[union-attr]
-                    t("prog_places", lang): len(p.features),
-                }
-                for p in running
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    rows = []
+    for p in running:
+        entry = p.entry(year)
+        rows.append(
+            {
+                t("prog_id", lang): p.id,
+                t("prog_name", lang): p.name(lang),
+                t("prog_status", lang): status_label(p.status_in(year) or "", lang),
+                t("prog_before", lang): status_label(p.status_in(year - 1) or "", lang) or "—",
+                t("prog_note", lang): entry.note if entry else "",
+                t("prog_places", lang): len(p.features),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
