@@ -89,6 +89,14 @@ def installed_fixture(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     venv = base / "venv"
     subprocess.run([uv, "venv", "--offline", "--python", sys.executable, str(venv)], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # The locked third-party packages first, from the lock's own URLs in uv's cache (a plain
+    # `pip install --offline` would need the registry's index pages, which `uv sync` never
+    # fetched); then the wheel, whose declared requirements must all be met by them.
+    subprocess.run(
+        [uv, "sync", "--frozen", "--offline", "--no-dev", "--all-extras", "--no-install-project",
+         "--quiet"],
+        cwd=REPO_ROOT, check=True, env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)},
+    )  # fmt: skip
     subprocess.run(
         [uv, "pip", "install", "--offline", "--python", str(python), "-c", str(constraints),
          f"{wheel}[print,postgis]"],

@@ -127,3 +127,16 @@ def test_target_3_is_judged_on_the_slowest_change_and_the_peak_memory() -> None:
     assert verdict(browser_filter_to_drawn_max_s=3.4) == "MISSED"  # a fast median is not enough
     assert verdict(rss_peak_mb=1100.0) == "MISSED"
     assert verdict(errors=["policy filter not found"]) == "MISSED"
+
+
+def test_projects_bench_smoke(tmp_path: Path) -> None:
+    """The projects benchmark (issue #14) at tiny sizes: every step reported, no timing checks."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    bench_projects = importlib.import_module("bench.bench_projects")
+    out = tmp_path / "projects.md"
+    assert bench_projects.main(["--sizes", "5,10", "--repeat", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    for step in ("import", "list", "roll-up", "xlsx export", "xlsx read", "report html"):
+        assert f"| {step} | " in text
+    assert "| 5 projects | 10 projects | ratio |" in text and "## Machine" in text

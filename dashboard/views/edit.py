@@ -1,4 +1,5 @@
-"""Editing (issue #6): sign in, draw and edit features, history and restore, indicator values.
+"""Editing (issues #6, #14): sign in, draw and edit features, history and restore, indicator
+values, projects (事業), what changed.
 
 Thin: every section lives in :mod:`ninohe_geo.ui.editpage`; the store checks every write's role.
 """
@@ -9,7 +10,7 @@ import streamlit as st
 
 from ninohe_geo.i18n import t
 from ninohe_geo.ui import common as web
-from ninohe_geo.ui import editpage
+from ninohe_geo.ui import editpage, projectedit
 from ninohe_geo.ui import session as webedit
 
 lang = web.current_lang()
@@ -26,6 +27,8 @@ if who.can_edit:
         "new": t("ed_mode_new", lang),
         "edit": t("ed_mode_edit", lang),
         "indicators": t("ed_mode_indicators", lang),
+        "projects": t("ed_mode_projects", lang),
+        "changes": t("ed_mode_changes", lang),
     }
     if who.is_admin:
         tasks["accounts"] = t("ed_mode_accounts", lang)
@@ -46,5 +49,9 @@ if who.can_edit:
         editpage.deleted_section(store, who, lang)
     elif task == "indicators":
         editpage.indicator_form(store, cat.plan, who, lang)
+    elif task == "projects":
+        projectedit.project_section(store, cat, who, lang)
+    elif task == "changes":
+        projectedit.changes_section(store, lang)
     elif task == "accounts":
         editpage.accounts_section(who, lang)

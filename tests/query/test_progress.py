@@ -93,3 +93,23 @@ def test_changes_between_dates_are_one_line_per_project() -> None:
     a = next(c for c in found if c.project_id == "a")
     assert a.fields == ("department", "years") and a.user == "alice"
     assert changes_between(history, dt.date(2026, 12, 1), dt.date(2026, 12, 31)) == []
+
+
+def test_changes_of_features_are_listed_too_when_asked() -> None:
+    feature = {
+        "type": "Feature",
+        "geometry": None,
+        "properties": {"id": "f", "name_ja": "F", "status": "in_progress"},
+    }
+    done = {**feature, "properties": {**feature["properties"], "status": "done"}}
+    history = [
+        Change(1, "feature:f", "update", "bob", "2026-11-02T00:00:00+00:00", "l", feature, done)
+    ]
+    assert changes_between(history, dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == []
+    (found,) = changes_between(history, dt.date(2026, 11, 1), dt.date(2026, 11, 30), features=True)
+    assert (found.kind, found.project_id, found.what, found.fields) == (
+        "feature",
+        "f",
+        "completed",
+        ("status",),
+    )

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     projects = [Project.from_dict(p) for p in store.projects()]
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     since = dt.date.fromisoformat(args.since) if args.since else None
-    changes = changes_between(store.history(), since, today) if since else []
+    changes = changes_between(store.history(), since, today, features=True) if since else []
     html = report_html(catalog, projects, year, store.indicator_values(), changes, since, today)
     pdf = args.out.suffix.lower() == ".pdf"
     write_atomic(args.out, report_pdf(html) if pdf else html.encode("utf-8"))

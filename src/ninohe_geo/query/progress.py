@@ -91,9 +91,10 @@ def years_of(projects: Iterable[Project]) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class ProjectChange:
-    """One project's change in a period, as the council reads it."""
+    """One project's (or feature's) change in a period, as the council reads it."""
 
     project_id: str
+    """The project's id (or the feature's, with ``kind`` ``feature``)."""
     name_ja: str
     what: str
     """``added``, ``removed``, ``completed`` or ``changed``."""
@@ -101,6 +102,8 @@ class ProjectChange:
     """The fields that changed (for ``changed``)."""
     at: str
     user: str
+    kind: str = "project"
+    """``project`` or ``feature`` (a place on the map)."""
 
 
 def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
@@ -111,24 +114,41 @@ def _done_years(p: dict[str, Any] | None) -> set[int]:
     return {int(e["year"]) for e in (p or {}).get("years", []) if e.get("status") == "done"}
 
 
-def changes_between(history: Sequence[Any], start: dt.date, end: dt.date) -> list[ProjectChange]:
-    """What happened to projects from ``start`` to ``end`` (inclusive, UTC days), from the
-    store's history: one line per project, its state at the start against its state at the end
-    (several edits in between are one change; an edit undone is no change)."""
+def _flat(record: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+    """A feature as its properties plus its geometry (what a reader compares); a project as is."""
+    if record is None or kind == "project":
+        return record
+    return {**(record.get("properties") or {}), "geometry": record.get("geometry")}
+
+
+def _completed(before: dict[str, Any], after: dict[str, Any], kind: str) -> bool:
+    if kind == "project":
+        return bool(_done_years(after) - _done_years(before))
+    return after.get("status") == "done" and before.get("status") != "done"
+
+
+def changes_between(
+    history: Sequence[Any], start: dt.date, end: dt.date, features: bool = False
+) -> list[ProjectChange]:
+    """What happened to projects (and with ``features``, to the map's features) from ``start``
+    to ``end`` (inclusive, UTC days), from the store's history: one line per record, its state
+    at the start against its state at the end (several edits in between are one change; an
+    edit undone is no change)."""
+    prefixes = ("project:", "feature:") if features else ("project:",)
     first: dict[str, Any] = {}
     last: dict[str, Any] = {}
     for c in history:
-        if not c.key.startswith("project:"):
+        if not c.key.startswith(prefixes):
             continue
         day = dt.date.fromisoformat(c.at[:10])
         if not start <= day <= end:
             continue
-        pid = c.key.removeprefix("project:")
-        first.setdefault(pid, c)
-        last[pid] = c
+        first.setdefault(c.key, c)
+        last[c.key] = c
     out = []
-    for pid, c0 in first.items():
-        before, after = c0.before, last[pid].after
+    for key, c0 in first.items():
+        kind, _, rid = key.partition(":")
+        before, after = _flat(c0.before, kind), _flat(last[key].after, kind)
         if before == after:
             continue
         fields: tuple[str, ...] = ()
@@ -138,10 +158,10 @@ def changes_between(history: Sequence[Any], start: dt.date, end: dt.date) -> lis
             what = "removed"
         else:
             fields = _changed_fields(before, after)
-            what = "completed" if _done_years(after) - _done_years(before) else "changed"
-        name = str((after or before or {}).get("name_ja", pid))
-        out.append(ProjectChange(pid, name, what, fields, last[pid].at, last[pid].user))
-    return sorted(out, key=lambda ch: (ch.what, ch.project_id))
+            what = "completed" if _completed(before, after, kind) else "changed"
+        name = str((after or before or {}).get("name_ja", rid))
+        out.append(ProjectChange(rid, name, what, fields, last[key].at, last[key].user, kind))
+    return sorted(out, key=lambda ch: (ch.kind != "project", ch.what, ch.project_id))
 
 
 def fiscal_period(year: int) -> tuple[dt.date, dt.date]:

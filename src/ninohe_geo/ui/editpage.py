@@ -321,14 +321,15 @@ def undo_button(store: Store, who: Identity, lang: Lang) -> None:
             show_error(exc, lang)
         else:
             what = ACTION_LABELS.get(change.action, {"ja": change.action, "en": change.action})
-            name = ((change.after or change.before or {}).get("properties") or {}).get("name_ja")
+            record = change.after or change.before or {}
+            name = (record.get("properties") or record).get("name_ja")
             flash(
                 t(
                     "ed_undone",
                     lang,
                     seq=change.seq,
                     what=md(what[lang]),
-                    name=md(str(name or change.key.removeprefix("feature:"))),
+                    name=md(str(name or change.key.partition(":")[2])),
                 )
             )
             _bump("ed-edit-n")
