@@ -247,3 +247,19 @@ def test_bad_colour_is_refused(tmp_path: Path) -> None:
 def test_model_is_frozen(plan: Plan) -> None:
     with pytest.raises(ValueError, match="frozen"):
         plan.pillars[0].measures[0].featured = False  # type: ignore[misc]
+
+
+def test_indicators_carry_a_sourced_baseline_and_target_or_none() -> None:
+    """Issue #14: a baseline or target is a value with its year and source; the shipped plan has
+    none (the plan document gives no figures), so both show as 未確認."""
+    from pathlib import Path
+
+    import pydantic
+
+    from ninohe_geo.model.plan import Reference, load_plan
+
+    plan = load_plan(Path(__file__).resolve().parents[2] / "geodata" / "plan.yaml")
+    assert all(i.baseline is None and i.target is None for i in plan.indicators)
+    assert Reference(value=1.5, year=2017, source="人口動態統計").value == 1.5
+    with pytest.raises(pydantic.ValidationError):
+        Reference(value=1.5, year=2017, source="")

@@ -65,11 +65,26 @@ class Measure(Named):
         return self.group_ja if lang == "ja" else self.group_en
 
 
+class Reference(_Frozen):
+    """A sourced figure of an indicator: its baseline (基準値) or its target (目標値)."""
+
+    value: float
+    year: int = Field(description="the fiscal or calendar year the figure is for")
+    unit: str = ""
+    source: str = Field(min_length=1, description="where the figure is published")
+
+
 class Indicator(Named):
     """An indicator (指標). ``value`` fields hold only sourced figures; None means 未確認."""
 
     known_value: str | None = Field(default=None, description="a sourced value, as text")
     known_value_source: str | None = None
+    baseline: Reference | None = Field(
+        default=None, description="基準値 with its year and source; None: 未確認"
+    )
+    target: Reference | None = Field(
+        default=None, description="目標値 with its year and source; None: 未確認"
+    )
 
 
 class Direction(_Frozen):

@@ -58,6 +58,8 @@ class IndicatorLine:
 
     name: str
     values: tuple[str, ...]
+    baseline: str = "未確認"
+    target: str = "未確認"
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,11 @@ def _indicators(pillar: Pillar, catalog: Catalog, values: Sequence[Any]) -> list
         ]
         if ind.known_value:
             known.append(f"{ind.known_value}（出典：{ind.known_value_source or '計画書'}）")
-        out.append(IndicatorLine(ind.name("ja"), tuple(known) or ("未確認",)))
+        refs = [
+            f"{r.value:g}{r.unit}（{r.year}、出典：{r.source}）" if r is not None else "未確認"
+            for r in (ind.baseline, ind.target)
+        ]
+        out.append(IndicatorLine(ind.name("ja"), tuple(known) or ("未確認",), *refs))
     return out
 
 

@@ -21,7 +21,7 @@ from ninohe_geo import escape
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
 from ninohe_geo.model.catalog import Catalog
-from ninohe_geo.model.plan import Lang, Plan
+from ninohe_geo.model.plan import Indicator, Lang, Plan, Reference
 from ninohe_geo.paths import data_dir
 from ninohe_geo.store import Identity, Store, StoreError, configured_location, open_store
 from ninohe_geo.store.accounts import AccountStore, oidc_identity
@@ -232,9 +232,12 @@ def _session_sign_in(lang: Lang, who: Identity) -> Identity:
     st.rerun()
 
 
-def indicator_chart(series: list[SeriesPoint], lang: Lang) -> alt.LayerChart:
+def indicator_chart(
+    series: list[SeriesPoint], lang: Lang, target: Reference | None = None
+) -> alt.LayerChart:
     """Bars for sourced values; every year of the axis is shown, and a year without a value
-    says 未確認 / Unconfirmed in its empty slot (no line joins across it: nothing is guessed)."""
+    says 未確認 / Unconfirmed in its empty slot (no line joins across it: nothing is guessed).
+    A sourced target (目標値) is a dashed rule across the chart, labelled with its year."""
     year, value = t("ed_year", lang), t("ed_value", lang)
     frame = pd.DataFrame(
         {
@@ -259,7 +262,32 @@ def indicator_chart(series: list[SeriesPoint], lang: Lang) -> alt.LayerChart:
         .mark_text(baseline="bottom", dy=-3, color="#555555")
         .encode(x=x, y=alt.datum(0), text="missing:N")
     )
-    return alt.LayerChart(layer=[bars, gaps], height=180)
+    layers: list[Any] = [bars, gaps]
+    if target is not None:
+        label = t(
+            "ind_target_label", lang, value=f"{target.value:g}{target.unit}", year=target.year
+        )
+        goal = pd.DataFrame({"target": [target.value], "label": [label]})
+        rule = alt.Chart(goal).mark_rule(color="#D55E00", strokeDash=[6, 4]).encode(y="target:Q")
+        text = (
+            alt.Chart(goal)
+            .mark_text(align="left", dx=4, dy=-6, color="#D55E00")
+            .encode(y="target:Q", x=alt.value(0), text="label:N")
+        )
+        layers += [rule, text]
+    return alt.LayerChart(layer=layers, height=180)
+
+
+def reference_text(indicator: Indicator, lang: Lang) -> str:
+    """「基準値：1.50（2017年、出典…）／目標値：未確認」: both always said, unknown as 未確認."""
+    parts = []
+    for key, ref in (("ind_baseline", indicator.baseline), ("ind_target", indicator.target)):
+        if ref is None:
+            value = t("ind_unknown_short", lang)
+        else:
+            value = f"{ref.value:g}{ref.unit} ({ref.year}; {ref.source})"
+        parts.append(f"{t(key, lang)}: {value}")
+    return " / ".join(parts)
 
 
 def indicators_section(plan: Plan, lang: Lang) -> None:
@@ -278,10 +306,12 @@ def indicators_section(plan: Plan, lang: Lang) -> None:
             label = f"{pillar.short(lang)} — {ind.name(lang)}"
             if not known:
                 st.markdown(f"**{md(label)}**: {md(t('ind_none', lang))}")
+                st.caption(md(reference_text(ind, lang)))
                 continue
             unit = known[-1].unit
             st.markdown(f"**{md(label)}**" + (f" ({md(unit)})" if unit else ""))
-            st.altair_chart(indicator_chart(series, lang), use_container_width=True)
+            st.caption(md(reference_text(ind, lang)))
+            st.altair_chart(indicator_chart(series, lang, ind.target), width="stretch")
             st.caption(
                 " / ".join(f"{p.year}: {md(p.source)}" for p in known),
             )
