@@ -218,3 +218,20 @@ def test_disaster_features_name_the_official_shelters_their_measure_works_with()
     other = feature_details(catalog, "tekiseisha", "ja")
     assert other is not None and other.related == ""
     assert "関連する公式データ" not in [label for label, _ in other.rows("ja")]
+
+
+def test_a_place_names_its_projects_year_by_year() -> None:
+    """Issue #14: the shipped 九戸城跡 works are a project with their status by fiscal year."""
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    ja = feature_details(catalog, "kunohe-castle-phase2-works", "ja")
+    assert ja is not None
+    assert ja.projects == (
+        "九戸城跡の第2期整備：令和3年度 未確認 → 令和5年度 実施中 → 令和7年度 予定",
+    )
+    assert ja.measure_projects == 1
+    en = feature_details(catalog, "kunohe-castle-phase2-works", "en")
+    assert en is not None and en.projects[0].startswith(
+        "Kunohe Castle ruins: phase-2 works: FY2021"
+    )
+    unlinked = feature_details(catalog, "ninohe-station", "ja")
+    assert unlinked is not None and unlinked.projects == ()

@@ -23,6 +23,7 @@ import pandas as pd
 from ninohe_geo.errors import DataFileError
 from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
 from ninohe_geo.model.plan import Lang, Plan, load_plan
+from ninohe_geo.model.projects import Project, project_problems
 from ninohe_geo.model.schema import ALL_FIELDS, LAYER_KINDS, LOOSE_ACCURACIES
 from ninohe_geo.paths import layers_dir, plan_file
 
@@ -89,6 +90,17 @@ class Catalog:
     reference: gpd.GeoDataFrame = field(default_factory=lambda: reference_frame([]))
     """Features of the reference layers (columns :data:`REFERENCE_COLUMNS`): context, not plan
     projects, so they are not in :attr:`features` (filters, counts, the plan tree)."""
+    projects: tuple[Project, ...] = ()
+    """The plan's projects (事業, issue #14), by id; a project that fails its check is left out
+    and reported in :attr:`problems`."""
+
+    def projects_of(self, feature_id: str) -> tuple[Project, ...]:
+        """The projects a feature (a place) belongs to."""
+        return tuple(p for p in self.projects if feature_id in p.features)
+
+    def projects_of_measure(self, measure_id: str) -> tuple[Project, ...]:
+        """The projects that name a measure."""
+        return tuple(p for p in self.projects if measure_id in p.measures)
 
     def reference_feature(self, feature_id: str) -> pd.Series | None:
         """The row of reference feature ``feature_id``, or None."""
@@ -323,10 +335,43 @@ def load_catalog(root: Path) -> Catalog:
                 unique.append(r)
         records = unique
     features, reference = split_records(records, layers, plan)
+    raw_projects, unreadable = _projects_file(root / "projects.json")
+    projects, refused = checked_projects(raw_projects, plan, "projects.json")
     return Catalog(
         plan=plan,
         layers=tuple(layers),
         features=features,
-        problems=tuple(problems),
+        problems=(*problems, *unreadable, *refused),
         reference=reference,
+        projects=projects,
     )
+
+
+def _projects_file(path: Path) -> tuple[list[dict[str, Any]], tuple[Problem, ...]]:
+    """The project dicts of a data folder's ``projects.json`` ([] when there is none); a file
+    that cannot be read is a problem, and the map goes on without projects."""
+    if not path.is_file():
+        return [], ()
+    try:
+        doc = _read_json(path)
+    except DataFileError as exc:
+        return [], (Problem(path.name, None, str(exc)),)
+    items = doc.get("projects") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        return [], (Problem(path.name, None, "expected an object with a 'projects' list"),)
+    return [p for p in items if isinstance(p, dict)], ()
+
+
+def checked_projects(
+    raw: Iterable[dict[str, Any]], plan: Plan, file: str
+) -> tuple[tuple[Project, ...], tuple[Problem, ...]]:
+    """The projects that pass their check (sorted by id), and a problem for each that does not."""
+    good: list[Project] = []
+    problems: list[Problem] = []
+    for item in raw:
+        found = project_problems(item, plan)
+        if found:
+            problems += [Problem(file, str(item.get("id")), m) for m in found]
+        else:
+            good.append(Project.from_dict(item))
+    return tuple(sorted(good, key=lambda p: p.id)), tuple(problems)

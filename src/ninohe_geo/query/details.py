@@ -12,7 +12,9 @@ import pandas as pd
 
 from ninohe_geo.i18n import distance_text, t
 from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.fiscal import fiscal_year_label
 from ninohe_geo.model.plan import Indicator, Lang, Measure
+from ninohe_geo.model.projects import Project, status_label
 from ninohe_geo.model.schema import ACCURACIES, STATUSES, accuracy_metres, choice
 
 
@@ -44,6 +46,10 @@ class Details:
     """How far the true place may be (位置の誤差 約 3 km), or '' when not stated."""
     related: str = ""
     """The reference layers the feature's measure works with (指定緊急避難場所 78 か所 …), or ''."""
+    projects: tuple[str, ...] = ()
+    """The projects (事業) this place belongs to, each with its status year by year."""
+    measure_projects: int = 0
+    """How many projects the feature's measure has (the measure's summary)."""
 
     def rows(self, lang: Lang) -> list[tuple[str, str]]:
         """(label, value) pairs in display order."""
@@ -136,7 +142,18 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         indicators=tuple((i.name(lang), indicator_value(i, lang)) for i in pillar.indicators),
         error=position_error(row, lang),
         related=related_reference(catalog, measure, lang),
+        projects=tuple(project_line(p, lang) for p in catalog.projects_of(feature_id)),
+        measure_projects=len(catalog.projects_of_measure(measure.id)),
     )
+
+
+def project_line(project: Project, lang: Lang) -> str:
+    """「九戸城跡の第2期整備：令和3年度 未確認 → 令和5年度 実施中 → 令和7年度 予定」."""
+    steps = " → ".join(
+        f"{fiscal_year_label(e.year, lang)} {status_label(e.status, lang)}" for e in project.years
+    )
+    colon = "：" if lang == "ja" else ": "
+    return project.name(lang) + (colon + steps if steps else "")
 
 
 def note_in(note: str | None, lang: Lang) -> str | None:

@@ -20,6 +20,7 @@ import yaml
 
 from ninohe_geo.model.catalog import (
     Catalog,
+    checked_projects,
     emptied_import,
     layer_info,
     layer_kind,
@@ -65,7 +66,8 @@ def store_catalog(store: Store) -> Catalog:
         if not emptied_import(info):
             layers.append(info)
     features, reference = split_records(records, layers, plan)
-    return Catalog(plan, tuple(layers), features, tuple(problems), reference)
+    projects, refused = checked_projects(store.projects(), plan, f"projects ({store.location})")
+    return Catalog(plan, tuple(layers), features, (*problems, *refused), reference, projects)
 
 
 def is_folder(location: str | Path) -> bool:

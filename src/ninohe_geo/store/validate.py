@@ -106,15 +106,13 @@ def validate_store(location: str, boundary: Boundary) -> Report:
 def project_problems_in(
     projects: list[dict[str, Any]], catalog: Catalog, file: str
 ) -> list[Problem]:
-    """Every stored project checked against the plan (errors), and its places against the
-    catalogue (a feature id that names no feature is a warning: the place may be removed)."""
-    from ninohe_geo.model.projects import project_problems
-
+    """Every stored project's places against the catalogue (a feature id that names no feature
+    is a warning: the place may be removed). The projects' own checks against the plan are the
+    catalogue's problems (:func:`ninohe_geo.model.catalog.checked_projects`)."""
     out: list[Problem] = []
     known = set(catalog.features.index) | set(catalog.reference.index)
     for project in projects:
         pid = str(project.get("id"))
-        out += [Problem(file, pid, m) for m in project_problems(project, catalog.plan)]
         for fid in project.get("features") or ():
             if fid not in known:
                 out.append(

@@ -215,6 +215,12 @@ def details_panel(details: Details | None, lang: Lang) -> None:
     st.markdown("  \n".join(lines))
     if details.source_url and details.source_url.startswith(("https://", "http://")):
         st.link_button(t("source", lang), details.source_url)
+    st.markdown(f"**{markdown_text(t('projects_of_place', lang))}**")
+    if details.projects:
+        st.markdown("\n".join(f"- {markdown_text(line)}" for line in details.projects))
+    else:
+        st.caption(t("projects_none", lang))
+    st.caption(t("projects_of_measure", lang, n=details.measure_projects))
     st.markdown(f"**{markdown_text(t('indicators', lang))}**")
     st.markdown(
         "\n".join(f"- {markdown_text(n)}: {markdown_text(v)}" for n, v in details.indicators)
