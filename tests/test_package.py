@@ -69,7 +69,10 @@ def test_the_shipped_data_is_read_only_and_init_makes_an_editable_copy(
     assert "--data" in done.stdout
     done = installed.run("import", str(sample), "--layer", "gsi-test", "--data", "mydata")
     assert done.returncode == 0, done.stdout + done.stderr
-    done = installed.run("export", "--format", "csv", "mine.csv", "--data", "mydata")
+    # 指定緊急避難場所一覧 is reference data: exported with --layer, in the dataset's layout.
+    done = installed.run(
+        "export", "--format", "csv", "mine.csv", "--layer", "gsi-test", "--data", "mydata"
+    )
     assert done.returncode == 0, done.stderr
     assert (installed.work / "mydata" / "layers" / "gsi-test.geojson").is_file()
     assert "御返地小学校" in (installed.work / "mine.csv").read_text(encoding="utf-8-sig")
@@ -83,3 +86,18 @@ def test_print_a_pdf(installed: Installed) -> None:
     done = installed.run("print", "--out", "map.pdf", "--tile-timeout", "0.5")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (installed.work / "map.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_projects_and_the_report_from_the_installed_package(installed: Installed) -> None:
+    """Issue #14 from the wheel in an empty folder: the shipped projects, the template, the
+    council's report (HTML here; the PDF path is the printout's Chromium, tested above)."""
+    done = installed.run("projects", "list", "--year", "R5")
+    assert done.returncode == 0, done.stderr
+    assert "kunohe-castle-phase2\t九戸城跡の第2期整備\tP3-01\t実施中" in done.stdout
+    done = installed.run("projects", "template", "template.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert (installed.work / "template.xlsx").read_bytes()[:2] == b"PK"
+    done = installed.run("report", "--year", "R5", "--out", "report.html")
+    assert done.returncode == 0, done.stderr
+    html = (installed.work / "report.html").read_text(encoding="utf-8")
+    assert "令和5年度" in html and "九戸城跡の第2期整備" in html

@@ -317,7 +317,8 @@ def test_import_into_a_postgis_store_is_recorded_and_on_the_map(
         assert len({c.batch for c in history}) == 1
         page.goto(server.url)
         frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
-        frame.locator("[data-feature-id='da-hinan-032131-032131-e0001']").wait_for(state="attached")
+        # 指定緊急避難場所一覧 is official context: drawn as a reference point, not a project.
+        frame.locator("[data-ref-id='da-hinan-032131-032131-e0001']").wait_for(state="attached")
     finally:
         server.process.terminate()
         try:

@@ -101,10 +101,17 @@ def test_a_copied_link_restores_the_view_in_a_new_browser(
     _choose(page, "Base map", "GSI Pale")
     page.wait_for_function("() => location.search.includes('basemap=gsi-pale')")
     _wait_drawn(page, len(p3))
-    frame = _frame(page)
     # Select first: the details then open beside the map, which narrows it (issue #12: the map
-    # fills the row until something is selected); the view is set on the narrowed map.
-    frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
+    # fills the row until something is selected); the view is set on the narrowed map. A rerun
+    # that lands just now replaces the map's iframe: find it again and click again.
+    for attempt in range(3):
+        try:
+            frame = _frame(page)
+            frame.locator("[data-feature-id='kunohe-castle-ruins']").dispatch_event("click")
+            break
+        except Exception:  # playwright's Error: "Frame was detached"
+            if attempt == 2:
+                raise
     castle_en = shipped.features.loc["kunohe-castle-ruins", "name_en"]
     page.get_by_role("heading", name=castle_en).wait_for()
     page.wait_for_function("() => location.search.includes('feature=kunohe-castle-ruins')")
