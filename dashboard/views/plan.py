@@ -9,6 +9,7 @@ from ninohe_geo.i18n import t
 from ninohe_geo.query.plantree import plan_tree
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import session as webedit
+from ninohe_geo.ui.planversion import plan_notice
 from ninohe_geo.ui.progress import progress_section
 
 lang = web.current_lang()
@@ -18,6 +19,7 @@ tree = plan_tree(cat, lang)
 
 st.title(md(tree.title))
 st.caption(md(tree.period))
+plan_notice(cat.plan, lang)  # the plan in force today, and the one before (#14)
 st.markdown(f"**{md(t('plan_vision', lang))}**: {md(tree.vision)}")
 st.markdown(f"**{md(t('plan_goal', lang))}**: {md(tree.goal)}")
 st.caption(md(t("plan_featured_note", lang, n=tree.featured_count)))

@@ -52,7 +52,8 @@ def run_export(args: argparse.Namespace) -> int:
     """Write every project to an .xlsx that re-imports unchanged."""
     from ninohe_geo.atomic import write_atomic
     from ninohe_geo.commands._options import location
-    from ninohe_geo.io.projectbook import plan_years, workbook_bytes
+    from ninohe_geo.io.projectbook import workbook_bytes
+    from ninohe_geo.model.plans import plan_years
     from ninohe_geo.model.projects import Project
     from ninohe_geo.store import open_store
 

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
-from ninohe_geo.model.fiscal import fiscal_year_label, parse_fiscal_range
+from ninohe_geo.model.fiscal import fiscal_year_label
 from ninohe_geo.model.plan import Plan
+from ninohe_geo.model.plans import plan_years
 from ninohe_geo.model.projects import AMOUNT_KINDS, PROJECT_STATUSES, Project, status_label
 
 SHEET = "事業一覧"
@@ -70,15 +71,6 @@ YEAR_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def plan_years(plan: Plan) -> tuple[int, ...]:
-    """The fiscal years of the plan's period (令和3〜7年度 → 2021–2025)."""
-    text = plan.period_ja.replace("年度", "").replace("から", "〜")
-    try:
-        return parse_fiscal_range(text)
-    except ValueError:
-        return ()
 
 
 def _safe(cell: Any, value: object) -> None:

@@ -138,6 +138,11 @@ class Source(_Frozen):
 class Plan(_Frozen):
     """The whole plan: vision, goal, pillars with measures and indicators, common policies."""
 
+    id: str = Field(
+        default="",
+        pattern=r"^$|^[a-z0-9][a-z0-9\-]*$",
+        description="stable id of this plan version (plans are versioned: issue #14)",
+    )
     title_ja: str
     title_en: str
     period_ja: str

@@ -71,6 +71,7 @@ def validate_path(target: Path, boundary: Boundary, plan_path: Path | None = Non
         from ninohe_geo.store.file import FileStore
 
         problems.extend(project_problems_in(FileStore(target).projects(), catalog, "projects.json"))
+        problems.extend(plan_version_problems(target))
         count = len(catalog.features) + len(catalog.reference)
     else:
         plan = load_plan(plan_path or plan_file(data_dir()))
@@ -101,6 +102,22 @@ def validate_store(location: str, boundary: Boundary) -> Report:
     return _report(
         redact(location), len(catalog.features) + len(catalog.reference), problems, boundary
     )
+
+
+def plan_version_problems(root: Path) -> list[Problem]:
+    """The other plan versions (``plans/*.yaml``) must read, each with a readable period."""
+    from ninohe_geo.errors import NinoheGeoError
+    from ninohe_geo.model.plans import load_versions
+
+    try:
+        versions = load_versions(root)
+    except NinoheGeoError as exc:
+        return [Problem("plans", None, str(exc))]
+    return [
+        Problem(v.file, None, f"period_ja {v.plan.period_ja!r} is not a range of fiscal years")
+        for v in versions
+        if not v.years
+    ]
 
 
 def project_problems_in(

@@ -12,9 +12,9 @@ import streamlit as st
 
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
-from ninohe_geo.io.projectbook import plan_years
 from ninohe_geo.model.fiscal import fiscal_year_label, fiscal_year_of
 from ninohe_geo.model.plan import Lang, Plan
+from ninohe_geo.model.plans import plan_years
 from ninohe_geo.model.projects import PROJECT_STATUSES, Project, status_label
 from ninohe_geo.query import progress
 from ninohe_geo.store import StoreError
