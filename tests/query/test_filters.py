@@ -265,3 +265,34 @@ def test_a_new_criterion_appears_in_the_sidebar(make_data_dir, monkeypatch) -> N
     widget.set_value(["approximate"]).run()
     assert not at.exception, at.exception
     assert "表示中 1 / 4 件" in " ".join(m.value for m in at.markdown)
+
+
+def test_the_year_filter_shows_the_places_of_projects_that_run_in_it() -> None:
+    """Issue #14: the map's time control. A place is shown for a 年度 when one of its projects
+    has an entry that year; the choice round-trips through the URL like every criterion."""
+    from pathlib import Path
+
+    from ninohe_geo.model.catalog import load_catalog
+    from ninohe_geo.query import filters
+
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "geodata")
+    options = filters.criterion("year").options(catalog, "ja")
+    assert options == {
+        "2021": "令和3年度",
+        "2022": "令和4年度",
+        "2023": "令和5年度",
+        "2025": "令和7年度",
+        "2028": "令和10年度",
+    }
+    r5 = filters.FeatureFilter.of(year=["2023"])
+    assert sorted(filters.apply(catalog.features, r5).index) == [
+        "kunohe-castle-phase2-works",
+        "kunohe-castle-ruins",
+    ]
+    r4 = filters.FeatureFilter.of(year=["2022"])
+    assert list(filters.apply(catalog.features, r4).index) == ["kadaru-terrace-kintaichi"]
+    both = filters.FeatureFilter.of(year=["2022", "2023"], pillar=["F"])
+    assert list(filters.apply(catalog.features, both).index) == ["kadaru-terrace-kintaichi"]
+    assert filters.to_query(r5) == {"year": "2023"}
+    assert filters.from_query({"year": "2023,1999"}, filters.known_values(catalog)) == r5
+    assert filters.describe(r5, catalog, "en") == ["FY2023"]

@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     "pillar_index",
     "featured",
     "loose",
+    "years",
 )
 #: Columns of :attr:`Catalog.reference`, besides ``geometry``.
 REFERENCE_COLUMNS: tuple[str, ...] = (*ALL_FIELDS, "layer", "loose")
@@ -270,6 +271,7 @@ def features_frame(records: list[dict[str, Any]], plan: Plan) -> gpd.GeoDataFram
                 "pillar_index": pillar_ids.index(pillar.id),
                 "featured": plan.measure(rec["measure"]).featured,
                 "loose": rec["accuracy"] in LOOSE_ACCURACIES,
+                "years": "",
             }
         )
     frame = gpd.GeoDataFrame(
@@ -337,6 +339,7 @@ def load_catalog(root: Path) -> Catalog:
     features, reference = split_records(records, layers, plan)
     raw_projects, unreadable = _projects_file(root / "projects.json")
     projects, refused = checked_projects(raw_projects, plan, "projects.json")
+    with_project_years(features, projects)
     return Catalog(
         plan=plan,
         layers=tuple(layers),
@@ -360,6 +363,21 @@ def _projects_file(path: Path) -> tuple[list[dict[str, Any]], tuple[Problem, ...
     if not isinstance(items, list):
         return [], (Problem(path.name, None, "expected an object with a 'projects' list"),)
     return [p for p in items if isinstance(p, dict)], ()
+
+
+def with_project_years(features: gpd.GeoDataFrame, projects: Iterable[Project]) -> None:
+    """Fill the derived ``years`` column: the fiscal years in which a project of the feature has
+    an entry, as ``,2021,2023,`` (the map's 年度 filter matches ``,2023,``)."""
+    years: dict[str, set[int]] = {}
+    for p in projects:
+        for fid in p.features:
+            years.setdefault(fid, set()).update(e.year for e in p.years)
+    if features.empty:
+        return
+    features["years"] = [
+        "," + ",".join(str(y) for y in sorted(years[fid])) + "," if fid in years else ""
+        for fid in features.index
+    ]
 
 
 def checked_projects(

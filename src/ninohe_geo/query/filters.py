@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.fiscal import fiscal_year_label
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.schema import STATUSES
 
@@ -44,6 +45,9 @@ class Criterion:
     """The values it may take, in display order, with their labels in a language."""
     short: Callable[[Catalog, Lang], dict[str, str]] | None = None
     """Shorter labels for the printed filter line (default: :attr:`options`)."""
+    listed: bool = False
+    """The column holds a set written ``,a,b,`` (a feature's projects' 年度): a value matches
+    when it is in the set, rather than equal to the column."""
 
 
 def _pillars(cat: Catalog, lang: Lang) -> dict[str, str]:
@@ -71,6 +75,12 @@ def _layers(cat: Catalog, lang: Lang) -> dict[str, str]:
     return {layer.id: layer.title(lang) for layer in cat.layers}
 
 
+def _years(cat: Catalog, lang: Lang) -> dict[str, str]:
+    """The fiscal years the projects have entries for (令和5年度 / FY2023), in order."""
+    years = sorted({e.year for p in cat.projects for e in p.years})
+    return {str(y): fiscal_year_label(y, lang) for y in years}
+
+
 #: Every set-valued criterion, in the sidebar's order.
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
@@ -86,6 +96,14 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion("status", "status", "filter_status", "status code (repeatable)", _statuses),
     Criterion("layer", "layer", "filter_layer", "layer ID (repeatable)", _layers),
+    Criterion(
+        "year",
+        "years",
+        "filter_year",
+        "fiscal year (Western, e.g. 2023 = 令和5年度): places of projects that run in it",
+        _years,
+        listed=True,
+    ),
 )
 
 
@@ -190,7 +208,13 @@ def mask(features: gpd.GeoDataFrame, flt: FeatureFilter) -> pd.Series:
     result = pd.Series(True, index=features.index)
     for c in CRITERIA:
         wanted = flt.values(c.param)
-        if wanted:
+        if wanted and c.listed:
+            column = features[c.column].fillna("")
+            hit = pd.Series(False, index=features.index)
+            for value in wanted:
+                hit |= column.str.contains(f",{value},", regex=False)
+            result &= hit
+        elif wanted:
             result &= features[c.column].isin(wanted)
     if flt.featured_only:
         result &= features["featured"].astype(bool)

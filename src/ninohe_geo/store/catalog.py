@@ -26,6 +26,7 @@ from ninohe_geo.model.catalog import (
     layer_kind,
     load_catalog,
     split_records,
+    with_project_years,
 )
 from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
 from ninohe_geo.model.plan import Plan
@@ -67,6 +68,7 @@ def store_catalog(store: Store) -> Catalog:
             layers.append(info)
     features, reference = split_records(records, layers, plan)
     projects, refused = checked_projects(store.projects(), plan, f"projects ({store.location})")
+    with_project_years(features, projects)
     return Catalog(plan, tuple(layers), features, (*problems, *refused), reference, projects)
 
 
