@@ -53,7 +53,7 @@ for pillar in tree.pillars:
         st.markdown(f"**{md(t('plan_indicators', lang))}**")
         st.markdown("\n".join(f"- {md(n)}: {md(v)}" for n, v in pillar.indicators))
 
-progress_section(cat.plan, lang)  # projects (事業) by status in a chosen 年度 (#14)
+progress_section(cat, lang)  # projects (事業) by status in a chosen 年度 (#14)
 webedit.indicators_section(cat.plan, lang)  # sourced yearly values entered by editors (#6)
 st.header(t("plan_common", lang))
 st.markdown("\n".join(f"- {md(c)}" for c in tree.common_policies))

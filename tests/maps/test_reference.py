@@ -88,7 +88,12 @@ def test_the_shipped_reference_layers() -> None:
     catalog = load_catalog(REPO / "geodata")
     kinds = {layer.id: layer.kind for layer in catalog.layers}
     assert kinds["aed"] == kinds["city-outline"] == "reference"
-    assert len(catalog.features) == 37  # 31 + the sourced places of FACTS.md added for #13
+    # 31 + the sourced places of FACTS.md added for #13, and 5 city facilities of the AED list
+    assert len(catalog.features) == 42
+    library = catalog.features.loc["civic-library"]
+    aed = catalog.reference.loc["da-aed-032131-17"]  # the same building in the city's AED list
+    assert library.geometry.equals(aed.geometry) and library["measure"] == "P3-09"
+    assert "AED設置箇所一覧" in library["source"] and library["accuracy_m"] == "30"
     assert (catalog.reference["layer"] == "aed").sum() == 44
     teki = catalog.features.loc["tekiseisha"]
     assert (round(teki.geometry.y, 6), round(teki.geometry.x, 6)) == (40.197501, 141.179762)

@@ -113,3 +113,6 @@ def test_the_plan_page_shows_progress_for_a_chosen_year(
     assert len(measures) == 3  # the measures with projects: energy, heritage, partnership
     at.selectbox(key="progress-year").select(2025).run()
     assert [c.value for c in at.caption if c.value.startswith(r7)]
+    # The council's report of the chosen year, from the app.
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert ("この年度の報告書（HTML）" if lang == "ja" else "This year's report (HTML)") in labels

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.fiscal import fiscal_year_label, fiscal_year_of
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.model.plans import plan_years
@@ -57,10 +58,12 @@ def status_chart(plan: Plan, projects: list[Project], year: int, lang: Lang) -> 
     return chart
 
 
-def progress_section(plan: Plan, lang: Lang) -> None:
+def progress_section(cat: Catalog, lang: Lang) -> None:
     """The whole progress view (nothing but a note when no project is stored)."""
+    plan = cat.plan
     try:
-        projects = [Project.from_dict(p) for p in app_store().projects()]
+        store = app_store()
+        projects = [Project.from_dict(p) for p in store.projects()]
     except StoreError as exc:
         st.warning(md(str(exc)))
         return
@@ -115,3 +118,40 @@ def progress_section(plan: Plan, lang: Lang) -> None:
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    report_downloads(cat, projects, year, lang)
+
+
+def report_downloads(cat: Catalog, projects: list[Project], year: int, lang: Lang) -> None:
+    """The council's report for ``year``: HTML at once, PDF rendered on request (Chromium)."""
+    from ninohe_geo.output.printout import PrintError
+    from ninohe_geo.output.report import report_html, report_pdf
+
+    try:
+        values = app_store().indicator_values()
+    except StoreError:
+        values = []
+    html = report_html(cat, projects, year, values)
+    stem = f"ninohe-report-{year}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("prog_report_html", lang),
+        data=html.encode("utf-8"),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        key="progress-report-html",
+    )
+    key = f"progress-report-pdf-{year}"
+    if right.button(t("prog_report_make_pdf", lang), key="progress-report-make"):
+        with st.spinner(t("prog_report_making", lang)):
+            try:
+                st.session_state[key] = report_pdf(html)
+            except PrintError as exc:
+                st.error(md(str(exc)))
+    if key in st.session_state:
+        right.download_button(
+            t("prog_report_pdf", lang),
+            data=st.session_state[key],
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            key="progress-report-pdf",
+        )
