@@ -10,6 +10,11 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from store_support import (  # noqa: F401 - fixtures
+    backend_fixture,
+    pg_url_fixture,
+    store_url_fixture,
+)
 
 from ninohe_geo.cli import main
 from ninohe_geo.io.errors import LimitExceededError, UnsafeInputError
@@ -260,3 +265,26 @@ def test_cli_dry_run_import_list_and_export(
     assert main(["projects", "import", str(bad), *loc]) == 2
     err = capsys.readouterr().err
     assert "nothing was imported" in err and "「存在しない施策」 is not a measure" in err
+
+
+def test_cli_import_into_either_store_and_the_report_reads_it(
+    tmp_path: Path,
+    store_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same sheet into the file store and PostGIS (``--store``), undone as one batch."""
+    from ninohe_geo.store import open_store
+
+    sheet = city_sheet(tmp_path / "s.xlsx")
+    assert main(["projects", "import", str(sheet), "--source", "テスト", "--store", store_url]) == 0
+    assert "wrote 2 new" in capsys.readouterr().out
+    store = open_store(store_url)
+    assert [p["id"] for p in store.projects()] == ["T-001", "T-002"]
+    assert {c.batch for c in store.history() if c.key.startswith("project:")} != {""}
+    out = tmp_path / "r.html"
+    assert main(["report", "--year", "令和5年度", "--out", str(out), "--store", store_url]) == 0
+    assert "テスト事業A" in out.read_text(encoding="utf-8")
+    from ninohe_geo.io.pipeline import local_identity
+
+    store.undo_last(local_identity())
+    assert store.projects() == []
