@@ -49,7 +49,7 @@ def test_the_html_report_has_each_pillar_its_map_projects_and_indicators() -> No
         Project.from_dict(project("T3", years=[{"year": 2021, "status": "done"}])),
     ]
     html = report_html(catalog, projects, 2023, today=dt.date(2026, 12, 3))
-    assert "令和5年度" in html and "作成：2026-12-03" in html
+    assert "令和5年度" in html and "作成：2026-12-03。" in html
     assert html.count('<section id="pillar-') == len(catalog.plan.pillars)
     assert html.count("<svg") == len(catalog.plan.pillars)  # a map per pillar, drawn here
     assert "訓練を実施（テスト）" in html and ">実施中<" in html and ">完了<" in html
@@ -104,3 +104,24 @@ def test_cli_writes_an_a4_pdf_with_what_changed(
     text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in pdf.pages))
     assert "進捗報告" in text and "目次" in text and "テスト事業T1" in text
     assert "以降の変更" in text and "企画課" in text
+
+
+def test_the_report_in_english() -> None:
+    catalog = load_catalog(REPO / "geodata")
+    projects = [Project.from_dict(project("T1", name_en="Test project T1"))]
+    html = report_html(catalog, projects, 2023, today=dt.date(2026, 12, 3), lang="en")
+    assert '<html lang="en">' in html and "FY2023" in html and "Made 2026-12-03." in html
+    assert "Test project T1" in html and ">Completed<" in html and ">In progress<" in html
+    assert "Unconfirmed" in html and "Contents" in html
+    assert "進捗報告" not in html and "目次" not in html
+
+
+def test_cli_writes_the_english_report(make_data_dir, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = make_data_dir("good")
+    out = tmp_path / "report.html"
+    assert (
+        main(["report", "--year", "2023", "--lang", "en", "--out", str(out), "--data", str(data)])
+        == 0
+    )
+    assert "FY2023 report" in capsys.readouterr().out
+    assert '<html lang="en">' in out.read_text(encoding="utf-8")

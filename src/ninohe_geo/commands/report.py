@@ -29,12 +29,14 @@ def run(args: argparse.Namespace) -> int:
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     since = dt.date.fromisoformat(args.since) if args.since else None
     changes = changes_between(store.history(), since, today, features=True) if since else []
-    html = report_html(catalog, projects, year, store.indicator_values(), changes, since, today)
+    html = report_html(
+        catalog, projects, year, store.indicator_values(), changes, since, today, args.lang
+    )
     pdf = args.out.suffix.lower() == ".pdf"
     write_atomic(args.out, report_pdf(html) if pdf else html.encode("utf-8"))
     running = sum(1 for p in projects if p.entry(year) is not None)
     print(
-        f"wrote the {fiscal_year_label(year, 'ja')} report to {args.out}: "
+        f"wrote the {fiscal_year_label(year, args.lang)} report to {args.out}: "
         f"{running} of {len(projects)} project(s) ran that year"
         + (f"; {len(changes)} change(s) since {since}" if since else "")
     )
@@ -57,5 +59,6 @@ def register(p: argparse.ArgumentParser) -> None:
         "--since", default=None, help="also list what changed since this date (YYYY-MM-DD)"
     )
     p.add_argument("--today", default=None, help="the report's date (YYYY-MM-DD; default: today)")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language (default ja)")
     add_location(p)
     p.set_defaults(func=run)

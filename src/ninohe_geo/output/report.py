@@ -25,6 +25,7 @@ import geopandas as gpd
 import jinja2
 from shapely.geometry.base import BaseGeometry
 
+from ninohe_geo.i18n import t
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.fiscal import fiscal_year_label
 from ninohe_geo.model.plan import Lang, Pillar
@@ -67,6 +68,8 @@ class PillarSection:
     """Everything the report says about one pillar."""
 
     pillar: Pillar
+    label: str
+    """「政策1 しごと・産業・交流」 / "Policy 1 …"."""
     anchor: str
     tally: Tally
     measures: tuple[tuple[str, Tally], ...]
@@ -85,8 +88,8 @@ def _project_line(p: Project, year: int, catalog: Catalog, lang: Lang) -> Projec
     before = p.status_in(year - 1)
     amount = ""
     if entry is not None and entry.amount_yen is not None:
-        kind = "予算" if entry.amount_kind == "budget" else "決算"
-        amount = f"{_yen(entry.amount_yen)}（{kind}）"
+        kind = t("rep_budget" if entry.amount_kind == "budget" else "rep_settled", lang)
+        amount = f"{_yen(entry.amount_yen)} ({kind})"
     names = "、".join(
         catalog.plan.measure(m).name(lang) if catalog.plan.has_measure(m) else m for m in p.measures
     )
@@ -102,21 +105,22 @@ def _project_line(p: Project, year: int, catalog: Catalog, lang: Lang) -> Projec
     )
 
 
-def _indicators(pillar: Pillar, catalog: Catalog, values: Sequence[Any]) -> list[IndicatorLine]:
+def _indicators(pillar: Pillar, values: Sequence[Any], lang: Lang) -> list[IndicatorLine]:
+    unknown, source = t("unconfirmed", lang), t("rep_source", lang)
     out = []
     for ind in pillar.indicators:
         known = [
-            f"{v.year}: {v.value:g}{v.unit}（出典：{v.source}）"
+            f"{v.year}: {v.value:g}{v.unit} ({source}: {v.source})"
             for v in values
             if v.indicator == ind.id
         ]
         if ind.known_value:
-            known.append(f"{ind.known_value}（出典：{ind.known_value_source or '計画書'}）")
+            known.append(f"{ind.known_value} ({source}: {ind.known_value_source or '-'})")
         refs = [
-            f"{r.value:g}{r.unit}（{r.year}、出典：{r.source}）" if r is not None else "未確認"
+            f"{r.value:g}{r.unit} ({r.year}; {source}: {r.source})" if r is not None else unknown
             for r in (ind.baseline, ind.target)
         ]
-        out.append(IndicatorLine(ind.name("ja"), tuple(known) or ("未確認",), *refs))
+        out.append(IndicatorLine(ind.name(lang), tuple(known) or (unknown,), *refs))
     return out
 
 
@@ -199,11 +203,12 @@ def sections(
         out.append(
             PillarSection(
                 pillar=pillar,
+                label=f"{pillar.short(lang)} {pillar.name(lang)}",
                 anchor=f"pillar-{n}",
                 tally=pillars[pillar.id],
                 measures=tuple((m.name(lang), measures[m.id]) for m in pillar.measures),
                 projects=tuple(_project_line(p, year, catalog, lang) for p in mine),
-                indicators=tuple(_indicators(pillar, catalog, values)),
+                indicators=tuple(_indicators(pillar, values, lang)),
                 map_svg=pillar_map(catalog, feats, colour),
                 places=len(feats),
             )
@@ -226,19 +231,68 @@ def report_html(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True
     )
     made = today or dt.date.today()
+    running = [p for p in projects if p.entry(year) is not None]
+    words = {key: t(key, lang) for key in _WORDS}
+    words["rep_total"] = t("rep_total", lang, total=len(running))
+    words["rep_made"] = t("rep_made", lang, made=made.isoformat())
+    words["rep_unplaced"] = t("rep_unplaced", lang, n=len([p for p in running if not p.features]))
+    words["rep_changes"] = t("rep_changes", lang, since=since.isoformat() if since else "")
     return env.get_template("report.html").render(
+        lang=lang,
+        w=words,
         plan=catalog.plan,
+        plan_title=catalog.plan.title(lang),
+        period=catalog.plan.period_ja if lang == "ja" else catalog.plan.period_en,
         year_label=fiscal_year_label(year, lang),
         sections=sections(catalog, projects, year, values, lang),
         statuses=[(code, status_label(code, lang)) for code in STATUS_ORDER],
         changes=changes,
         since=since.isoformat() if since else "",
         made=made.isoformat(),
-        total=len([p for p in projects if p.entry(year) is not None]),
-        unplaced=len([p for p in projects if p.entry(year) is not None and not p.features]),
+        unplaced=len([p for p in running if not p.features]),
         yen=_yen,
-        what_label={"added": "追加", "removed": "削除", "completed": "完了", "changed": "変更"},
+        what_label={
+            w: t(f"pe_what_{w}", lang) for w in ("added", "removed", "completed", "changed")
+        },
+        kind_label={k: t(f"pe_kind_{k}", lang) for k in ("project", "feature")},
     )
+
+
+#: The report's interface strings (``locales/core.yaml``); three take numbers (set above).
+_WORDS = (
+    "rep_title",
+    "rep_unofficial",
+    "rep_contents",
+    "rep_summary",
+    "rep_pillar",
+    "rep_sum",
+    "rep_amount_known",
+    "rep_places",
+    "rep_map_credit",
+    "rep_no_map",
+    "rep_by_measure",
+    "rep_measure",
+    "rep_projects",
+    "rep_id",
+    "rep_name",
+    "rep_department",
+    "rep_before",
+    "rep_note",
+    "rep_amount",
+    "rep_no_projects",
+    "rep_indicators",
+    "rep_indicator",
+    "rep_baseline",
+    "rep_target",
+    "rep_values",
+    "rep_change",
+    "rep_kind",
+    "rep_fields",
+    "rep_at",
+    "rep_by",
+    "rep_no_changes",
+    "unconfirmed",
+)
 
 
 def report_pdf(html: str, chromium: str | None = None) -> bytes:

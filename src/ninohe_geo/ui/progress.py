@@ -130,7 +130,7 @@ def report_downloads(cat: Catalog, projects: list[Project], year: int, lang: Lan
         values = app_store().indicator_values()
     except StoreError:
         values = []
-    html = report_html(cat, projects, year, values)
+    html = report_html(cat, projects, year, values, lang=lang)
     stem = f"ninohe-report-{year}"
     left, right = st.columns(2)
     left.download_button(
