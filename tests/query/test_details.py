@@ -229,6 +229,11 @@ def test_a_place_names_its_projects_year_by_year() -> None:
         "九戸城跡の第2期整備：令和3年度 未確認 → 令和5年度 実施中 → 令和7年度 予定",
     )
     assert ja.measure_projects == 1
+    assert ja.measure_progress == (
+        "令和3年度：未確認 1",
+        "令和5年度：実施中 1",
+        "令和7年度：予定 1",
+    )
     en = feature_details(catalog, "kunohe-castle-phase2-works", "en")
     assert en is not None and en.projects[0].startswith(
         "Kunohe Castle ruins: phase-2 works: FY2021"

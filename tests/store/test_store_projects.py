@@ -72,12 +72,20 @@ def test_a_project_is_saved_read_and_recorded(store: Store) -> None:
     assert [c.action for c in store.history("project:urushi-forest")] == ["create", "update"]
 
 
-def test_a_stale_save_is_refused_with_what_differs(store: Store) -> None:
+def test_a_stale_save_merges_other_fields_and_refuses_a_clash(store: Store) -> None:
+    """The same three-way rule as features: what only one editor changed is kept."""
     version = store.save_project(ALICE, project(), None)
     store.save_project(BOB, project(department="商工観光課"), version)
+    # Alice started from the first version and changed another field: both changes land.
+    store.save_project(ALICE, project(name_ja="別の名前"), version)
+    merged = store.project("urushi-forest")
+    assert merged is not None
+    assert (merged["department"], merged["name_ja"]) == ("商工観光課", "別の名前")
+    # Both changed the same field differently: refused, naming only that field.
     with pytest.raises(ProjectConflict) as info:
-        store.save_project(ALICE, project(name_ja="別の名前"), version)
-    assert [d[0] for d in info.value.diff] == ["department", "name_ja"]
+        store.save_project(ALICE, project(department="総務課"), version)
+    assert info.value.clashes == ("department",)
+    assert [d[0] for d in info.value.diff] == ["department"]
     assert store.project("urushi-forest")["department"] == "商工観光課"  # type: ignore[index]
     with pytest.raises(ProjectConflict):  # creating an id that exists
         store.save_project(ALICE, project(), None)

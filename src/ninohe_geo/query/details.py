@@ -50,6 +50,8 @@ class Details:
     """The projects (事業) this place belongs to, each with its status year by year."""
     measure_projects: int = 0
     """How many projects the feature's measure has (the measure's summary)."""
+    measure_progress: tuple[str, ...] = ()
+    """The measure's projects by status, one line per fiscal year (「令和5年度：実施中 1」)."""
 
     def rows(self, lang: Lang) -> list[tuple[str, str]]:
         """(label, value) pairs in display order."""
@@ -144,7 +146,28 @@ def feature_details(catalog: Catalog, feature_id: str, lang: Lang) -> Details | 
         related=related_reference(catalog, measure, lang),
         projects=tuple(project_line(p, lang) for p in catalog.projects_of(feature_id)),
         measure_projects=len(catalog.projects_of_measure(measure.id)),
+        measure_progress=measure_progress(catalog.projects_of_measure(measure.id), lang),
     )
+
+
+def measure_progress(projects: tuple[Project, ...], lang: Lang) -> tuple[str, ...]:
+    """「令和5年度：実施中 1、完了 2」 for each fiscal year the projects have entries in."""
+    from ninohe_geo.query.progress import STATUS_ORDER, Tally, years_of
+
+    lines = []
+    sep = "、" if lang == "ja" else ", "
+    colon = "：" if lang == "ja" else ": "
+    for year in years_of(projects):
+        tally = Tally("")
+        for p in projects:
+            tally.add(p, year)
+        counts = sep.join(
+            f"{status_label(code, lang)} {tally.counts[code]}"
+            for code in STATUS_ORDER
+            if tally.counts[code]
+        )
+        lines.append(f"{fiscal_year_label(year, lang)}{colon}{counts}")
+    return tuple(lines)
 
 
 def project_line(project: Project, lang: Lang) -> str:

@@ -494,6 +494,8 @@ class ProjectConflict(StoreError):
         wanted: dict[str, Any] | None,
     ) -> None:
         self.project_id = project_id
+        self.clashes: tuple[str, ...] = ()
+        """After a three-way merge: the fields both editors changed (see ``save_project``)."""
         self.base_version = base_version
         self.current = current
         self.wanted = wanted
@@ -860,14 +862,64 @@ class Store(ABC):
 
         Raises:
             PermissionDenied, InvalidFeature, StoreUnavailable: nothing was written.
-            ProjectConflict: the project changed (or was created) since ``base_version``.
+            ProjectConflict: the project changed (or was created) since ``base_version`` and a
+                field both editors changed clashes (``clashes``); changes to different fields
+                are merged, as for features.
         """
         require_editor(actor, "edit projects")
         self._require_writable()
         self.check_project(project)
         step = BatchStep(str(project["id"]), project, note, expected=base_version or "")
-        self._write_projects(actor, [step], None, "")
+        try:
+            self._write_projects(actor, [step], None, "")
+        except ProjectConflict as exc:
+            merged = self._merge_project(exc, project)
+            if merged is None:
+                raise
+            self.check_project(merged)
+            again = BatchStep(str(project["id"]), merged, note, expected=version_of(exc.current))
+            self._write_projects(actor, [again], None, "")
+            return version_of(merged)
         return version_of(project)
+
+    def _merge_project(self, exc: ProjectConflict, mine: dict[str, Any]) -> dict[str, Any] | None:
+        """Three-way merge of the caller's project into the stored one, field by field, against
+        the version the caller started from (found in the history): what only one of them
+        changed is kept. None when there is nothing to merge from (created or deleted
+        meanwhile, or the start unknown); a field both changed differently raises ``exc`` with
+        ``clashes`` naming those fields only."""
+        if exc.current is None or not exc.base_version:
+            return None
+        base = None
+        for change in reversed(self.history(f"project:{exc.project_id}")):
+            for doc in (change.after, change.before):
+                if doc is not None and version_of(doc) == exc.base_version:
+                    base = doc
+                    break
+            if base is not None:
+                break
+        if base is None:
+            return None
+        theirs = exc.current
+        merged: dict[str, Any] = {}
+        clashes = []
+        for key in sorted(set(base) | set(theirs) | set(mine)):
+            b, t_, m = base.get(key), theirs.get(key), mine.get(key)
+            same = canonical_json
+            if same(m) == same(b) or same(m) == same(t_):
+                value = t_
+            elif same(t_) == same(b):
+                value = m
+            else:
+                clashes.append(key)
+                value = t_
+            if value is not None:
+                merged[key] = value
+        if clashes:
+            exc.clashes = tuple(clashes)
+            exc.diff = [d for d in exc.diff if d[0] in clashes]
+            raise exc
+        return merged
 
     def delete_project(
         self, actor: Identity, project_id: str, base_version: str, note: str = ""

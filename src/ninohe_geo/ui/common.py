@@ -221,6 +221,8 @@ def details_panel(details: Details | None, lang: Lang) -> None:
     else:
         st.caption(t("projects_none", lang))
     st.caption(t("projects_of_measure", lang, n=details.measure_projects))
+    if details.measure_progress:
+        st.caption("  \n".join(markdown_text(line) for line in details.measure_progress))
     st.markdown(f"**{markdown_text(t('indicators', lang))}**")
     st.markdown(
         "\n".join(f"- {markdown_text(n)}: {markdown_text(v)}" for n, v in details.indicators)
