@@ -194,7 +194,9 @@ def test_an_export_re_imports_unchanged_and_cannot_start_a_formula(
 ) -> None:
     read = read_projects(city_sheet(tmp_path / "s.xlsx"), plan, default_source="テスト決算書")
     projects = [Project.from_dict(p) for p in read.projects]
-    hostile = Project.from_dict({**read.projects[1], "department": '=HYPERLINK("http://x")'})
+    hostile = Project.from_dict(
+        {**read.projects[1], "department": '=HYPERLINK("http://x")', "extra": {"独自の列": "+1"}}
+    )
     out = tmp_path / "out.xlsx"
     out.write_bytes(workbook_bytes([projects[0], hostile], plan))
     again = read_projects(out, plan)
@@ -288,3 +290,52 @@ def test_cli_import_into_either_store_and_the_report_reads_it(
 
     store.undo_last(local_identity())
     assert store.projects() == []
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_year_written_once_over_unmerged_sub_columns_covers_them(
+    tmp_path: Path, plan: Plan
+) -> None:
+    sheet = _csv(
+        tmp_path / "s.csv",
+        "事業進捗（テスト）\n"
+        "事業ID,事業名,施策項目,令和5年度,,,\n"
+        ",,,状況,予算額,事業費,実績\n"
+        "T-1,テスト事業,防災・減災,実施中,500,900,訓練\n",
+    )
+    read = read_projects(sheet, plan, default_source="テスト")
+    assert read.problems == []
+    (p,) = read.projects
+    assert p["years"] == [
+        {"year": 2023, "status": "in_progress", "amount_yen": 500, "amount_kind": "budget",
+         "amount_source": "テスト", "note": "訓練"},
+    ]  # fmt: skip
+    # A sub-column the reader does not know is kept as it is, never taken for the status.
+    assert p["extra"] == {"令和5年度 事業費": "900"}
+
+
+def test_status_columns_with_no_year_are_refused_not_dropped(tmp_path: Path, plan: Plan) -> None:
+    sheet = _csv(
+        tmp_path / "s.csv",
+        "事業ID,事業名,施策項目,状況,予算額\nT-1,テスト事業,防災・減災,実施中,5\n",
+    )
+    read = read_projects(sheet, plan, default_source="テスト")
+    assert read.projects == []
+    assert any(
+        "column 「状況」" in str(p) and "no 年度 for this column" in str(p) for p in read.problems
+    )
+
+
+def test_a_formula_anywhere_in_a_row_is_reported(tmp_path: Path, plan: Plan) -> None:
+    rows = [["T-001", "テスト事業A", "防災・減災", "総務課", None, None, "完了", None, None, None]]
+    path = city_sheet(tmp_path / "s.xlsx", rows)
+    book = load_workbook(path)
+    book["進捗"]["K6"] = "=1+1"  # a column with no header of its own
+    book["進捗"]["K4"] = "独自の列"
+    book.save(path)
+    read = read_projects(path, plan)
+    assert read.projects == [] and any("formula" in str(p) for p in read.problems)

@@ -50,7 +50,11 @@ def test_a_search_lists_its_results_first_and_frames_them(
 ) -> None:
     view = residents_view(shipped, index, "くのへ", None, "ja")
     assert view.filtered
-    assert set(view.first) == {"kunohe-castle-ruins", "kunohe-castle-phase2-works"}
+    assert set(view.first) == {
+        "kunohe-castle-ruins",
+        "kunohe-castle-phase2-works",
+        "kunohe-castle-guide-house",
+    }
     assert view.rest == ()
     assert _contains(view.fit, "kunohe-castle-ruins", shipped)
     assert not _contains(view.fit, "ninohe-station", shipped)

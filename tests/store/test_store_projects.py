@@ -87,11 +87,13 @@ def test_a_stale_save_merges_other_fields_and_refuses_a_clash(store: Store) -> N
     assert info.value.clashes == ("department",)
     assert [d[0] for d in info.value.diff] == ["department"]
     assert store.project("urushi-forest")["department"] == "商工観光課"  # type: ignore[index]
-    with pytest.raises(ProjectConflict):  # creating an id that exists
+    with pytest.raises(InvalidFeature, match="already used by the project"):  # an id in use
         store.save_project(ALICE, project(), None)
 
 
 def test_an_invalid_project_is_refused_whole(store: Store) -> None:
+    with pytest.raises(InvalidFeature, match="control character"):
+        store.save_project(ALICE, project(name_ja="縦\x0bタブ"), None)
     bad = project(measures=["P9-99"], years=[{"year": 2023, "status": "begun"}])
     with pytest.raises(InvalidFeature) as info:
         store.save_project(ALICE, bad, None)

@@ -86,7 +86,9 @@ def test_a_project_made_in_the_app_is_stored_and_shows_in_what_changed(data: Pat
     assert change.user == "sato" and change.action == "create"
     # What changed: the new project, listed by who and when.
     at.segmented_control(key="ed-task").set_value("changes").run()
-    today = dt.date.fromisoformat(change.at[:10])
+    from ninohe_geo.query.progress import JST
+
+    today = dt.datetime.fromisoformat(change.at).astimezone(JST).date()
     at.date_input(key="pe-since").set_value(today - dt.timedelta(days=1)).run()
     at.date_input(key="pe-until").set_value(today).run()
     assert not at.exception, at.exception
@@ -96,3 +98,31 @@ def test_a_project_made_in_the_app_is_stored_and_shows_in_what_changed(data: Pat
     # Undo takes it back.
     next(b for b in at.button if b.label.startswith("自分の直前の変更を取り消す")).click().run()
     assert open_store(str(data)).project("app-made") is None
+
+
+def test_someone_elses_save_meanwhile_is_merged_not_lost(data: Path) -> None:
+    """The form's starting version is pinned when the project is chosen: Bob's save while Alice
+    has the form open is merged with hers (different fields), not overwritten."""
+    store = open_store(str(data))
+    first = {
+        "id": "shared",
+        "name_ja": "共有の事業（テスト）",
+        "name_en": "",
+        "measures": ["P3-07"],
+        "years": [],
+    }
+    store.save_project(Identity("bob", "editor"), first, None)
+    at = _signed_in("projects")
+    at.selectbox(key="pe-choose").select("shared").run()
+    from ninohe_geo.store.base import version_of
+
+    store.save_project(
+        Identity("bob", "editor"), {**first, "department": "総務課"}, version_of(first)
+    )
+    by_label = {w.label: w for w in at.text_input}
+    by_label["事業名"].input("改名した事業（テスト）")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    now = open_store(str(data)).project("shared")
+    assert now is not None
+    assert (now["name_ja"], now["department"]) == ("改名した事業（テスト）", "総務課")

@@ -53,14 +53,16 @@ def run_export(args: argparse.Namespace) -> int:
     from ninohe_geo.atomic import write_atomic
     from ninohe_geo.commands._options import location
     from ninohe_geo.io.projectbook import workbook_bytes
+    from ninohe_geo.model.catalog import checked_projects
     from ninohe_geo.model.plans import plan_years
-    from ninohe_geo.model.projects import Project
     from ninohe_geo.store import open_store
 
     store = open_store(location(args))
     plan = store.plan()
-    projects = [Project.from_dict(p) for p in store.projects()]
-    write_atomic(args.out, workbook_bytes(projects, plan, plan_years(plan)))
+    projects, refused = checked_projects(store.projects(), plan, "projects")
+    for problem in refused:
+        print(f"skipped: {problem.feature}: {problem.message}", file=sys.stderr)
+    write_atomic(args.out, workbook_bytes(list(projects), plan, plan_years(plan)))
     print(f"wrote {len(projects)} project(s) to {args.out}")
     return 0
 
@@ -81,12 +83,15 @@ def run_template(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """One line per project: id, name, measure, status in the year (or its period)."""
     from ninohe_geo.commands._options import location
+    from ninohe_geo.model.catalog import checked_projects
     from ninohe_geo.model.fiscal import fiscal_year_label, parse_fiscal_year
-    from ninohe_geo.model.projects import Project, status_label
+    from ninohe_geo.model.projects import status_label
     from ninohe_geo.store import open_store
 
     store = open_store(location(args))
-    projects = [Project.from_dict(p) for p in store.projects()]
+    projects, refused = checked_projects(store.projects(), store.plan(), "projects")
+    for problem in refused:
+        print(f"skipped: {problem.feature}: {problem.message}", file=sys.stderr)
     year = parse_fiscal_year(args.year) if args.year else None
     lang = args.lang
     for p in projects:

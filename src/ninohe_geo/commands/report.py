@@ -15,7 +15,6 @@ def run(args: argparse.Namespace) -> int:
     from ninohe_geo.atomic import write_atomic
     from ninohe_geo.commands._options import location
     from ninohe_geo.model.fiscal import fiscal_year_label, parse_fiscal_year
-    from ninohe_geo.model.projects import Project
     from ninohe_geo.output.report import report_html, report_pdf
     from ninohe_geo.query.progress import changes_between
     from ninohe_geo.store import open_store
@@ -25,8 +24,10 @@ def run(args: argparse.Namespace) -> int:
     loc = location(args)
     store = open_store(loc)
     catalog = open_catalog(loc)
-    projects = [Project.from_dict(p) for p in store.projects()]
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    projects = list(catalog.projects)  # checked: a project that fails is reported by validate
+    from ninohe_geo.query.progress import JST
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.datetime.now(JST).date()
     since = dt.date.fromisoformat(args.since) if args.since else None
     changes = changes_between(store.history(), since, today, features=True) if since else []
     html = report_html(

@@ -97,6 +97,8 @@ def workbook_bytes(projects: Sequence[Project], plan: Plan, years: Sequence[int]
     from openpyxl.styles import Alignment, Font, PatternFill
 
     all_years = sorted({*years, *(e.year for p in projects for e in p.years)})
+    extras = sorted({k for p in projects for k in p.extra})
+    fixed = [*FIXED, *((f"extra:{k}", k, "") for k in extras)]
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -107,10 +109,10 @@ def workbook_bytes(projects: Sequence[Project], plan: Plan, years: Sequence[int]
     _safe(ws.cell(1, 1), f"{plan.title_ja} 事業一覧（ninohe-geo）")
     ws.cell(1, 1).font = Font(bold=True, size=14)
     top, sub = 3, 4
-    for c, (_, label, _) in enumerate(FIXED, start=1):
+    for c, (_, label, _) in enumerate(fixed, start=1):
         _safe(ws.cell(top, c), label)
         ws.merge_cells(start_row=top, start_column=c, end_row=sub, end_column=c)
-    col = len(FIXED) + 1
+    col = len(fixed) + 1
     for year in all_years:
         _safe(ws.cell(top, col), fiscal_year_label(year, "ja"))
         ws.merge_cells(
@@ -124,9 +126,10 @@ def workbook_bytes(projects: Sequence[Project], plan: Plan, years: Sequence[int]
             cell.font, cell.fill, cell.alignment = bold, head_fill, centre
     for r, p in enumerate(projects, start=sub + 1):
         values = _fixed_values(p, plan)
-        for c, (key, _, _) in enumerate(FIXED, start=1):
+        values.update({f"extra:{k}": v for k, v in p.extra.items()})
+        for c, (key, _, _) in enumerate(fixed, start=1):
             _safe(ws.cell(r, c), values.get(key, ""))
-        col = len(FIXED) + 1
+        col = len(fixed) + 1
         for year in all_years:
             entry = p.entry(year)
             if entry is not None:

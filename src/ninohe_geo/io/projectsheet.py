@@ -294,21 +294,38 @@ def find_header(grid: Grid) -> tuple[int, int]:
 
 
 def columns_of(grid: Grid, header_row: int, header_rows: int) -> list[Column]:
-    """The columns, from one or two header rows (a year over its sub-columns)."""
+    """The columns, from one or two header rows (a year over its sub-columns).
+
+    A year written once over its sub-columns but not merged (Excel's 「選択範囲内で中央」) still
+    covers them: an empty top cell with a year sub-header under it belongs to the year on its
+    left. A sub-column the reader does not know (「事業費」) is kept as it is (``extra``), never
+    taken for the status."""
     top = grid.rows[header_row]
     sub = grid.rows[header_row + 1] if header_rows == 2 else []
     width = max(len(top), len(sub))
     out: list[Column] = []
+    year_here: tuple[int, str] | None = None
     for c in range(width):
         head = top[c] if c < len(top) else ""
         below = sub[c] if c < len(sub) else ""
         key = _key(head)
         year = _is_year_header(head) if head else None
         if year is not None:
+            year_here = (year, head)
+        elif head:
+            year_here = None
+        elif not _key(below):
+            year_here = None
+        if year_here is not None:
+            year, label_head = year_here
             sub_key = _key(below)
-            name = _YEAR_INDEX.get(_base(sub_key), "status") if sub_key else "status"
-            label = f"{head} {below}".strip()
-            out.append(Column(c, label, name, year, _thousands(sub_key)))
+            label = f"{label_head} {below}".strip()
+            if not sub_key:
+                out.append(Column(c, label, "status", year))
+            elif _base(sub_key) in _YEAR_INDEX:
+                out.append(Column(c, label, _YEAR_INDEX[_base(sub_key)], year, _thousands(sub_key)))
+            else:
+                out.append(Column(c, label, "extra", year))
         elif key in _HEADER_INDEX:
             out.append(Column(c, head, _HEADER_INDEX[key]))
         elif _base(key) in _YEAR_INDEX:
@@ -317,6 +334,8 @@ def columns_of(grid: Grid, header_row: int, header_rows: int) -> list[Column]:
             out.append(Column(c, head.split("\n")[0].strip(), "notes"))
         elif key:
             out.append(Column(c, head.strip(), "extra"))
+        elif _key(below):
+            out.append(Column(c, below.strip(), "extra"))
     return out
 
 
@@ -395,6 +414,20 @@ def read_projects(
             )
     if result.problems:
         return result
+    if not any(c.field == "year" for c in cols):
+        for c in cols:
+            if c.field in YEAR_FIELDS and c.year is None:
+                result.problems.append(
+                    SheetProblem(
+                        grid.name,
+                        header_row + 1,
+                        c.header,
+                        "no 年度 for this column: write the year (e.g. 令和5年度) in the header "
+                        "above it, or add a 年度 column (one row per project and year)",
+                    )
+                )
+        if result.problems:
+            return result
     result.ignored_columns = [c.header for c in cols if c.field == "extra"]
     reader = _RowReader(grid, cols, plan, result, default_source)
     first_data = header_row + header_rows
@@ -430,7 +463,7 @@ class _RowReader:
         row = self.grid.rows[r]
         cells = {c.index: (row[c.index].strip() if c.index < len(row) else "") for c in self.cols}
         for c in self.cols:
-            if (r, c.index) in self.grid.formulas and c.field != "extra":
+            if (r, c.index) in self.grid.formulas:
                 self.problem(
                     r, c, "the cell holds a formula, which is never evaluated: paste its value"
                 )

@@ -271,7 +271,30 @@ def project_problems(raw: Mapping[str, Any], plan: Plan) -> list[str]:
     extra = raw.get("extra", {})
     if not isinstance(extra, dict):
         problems.append("extra must be a mapping of column → text")
+    for name, text in _texts(raw):
+        if CONTROL.search(text):
+            problems.append(
+                f"{name} holds a control character (e.g. a vertical tab pasted from another "
+                "program): delete it and type the text again"
+            )
     return problems
+
+
+#: C0 control characters other than tab, line feed and carriage return (a spreadsheet cannot
+#: hold them, and they are never meant).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _texts(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every text of a project (for the control-character check), named by its field."""
+    out = [(k, v) for k, v in raw.items() if isinstance(v, str)]
+    extra = raw.get("extra")
+    if isinstance(extra, dict):
+        out += [(f"extra 「{k}」", str(v)) for k, v in extra.items()]
+    for entry in raw.get("years") or ():
+        if isinstance(entry, Mapping):
+            out += [(f"{entry.get('year')} {k}", v) for k, v in entry.items() if isinstance(v, str)]
+    return out
 
 
 def _year_problems(entry: Any, seen: set[int]) -> list[str]:

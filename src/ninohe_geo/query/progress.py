@@ -21,6 +21,8 @@ from ninohe_geo.model.plan import Plan
 from ninohe_geo.model.projects import PROJECT_STATUSES, Project
 
 STATUS_ORDER: tuple[str, ...] = tuple(c.code for c in PROJECT_STATUSES)
+#: Japan Standard Time (no daylight saving): "what changed since 1 April" means the city's day.
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 @dataclass
@@ -131,7 +133,7 @@ def changes_between(
     history: Sequence[Any], start: dt.date, end: dt.date, features: bool = False
 ) -> list[ProjectChange]:
     """What happened to projects (and with ``features``, to the map's features) from ``start``
-    to ``end`` (inclusive, UTC days), from the store's history: one line per record, its state
+    to ``end`` (inclusive, days in Japan), from the store's history: one line per record, its state
     at the start against its state at the end (several edits in between are one change; an
     edit undone is no change)."""
     prefixes = ("project:", "feature:") if features else ("project:",)
@@ -140,7 +142,7 @@ def changes_between(
     for c in history:
         if not c.key.startswith(prefixes):
             continue
-        day = dt.date.fromisoformat(c.at[:10])
+        day = dt.datetime.fromisoformat(c.at).astimezone(JST).date()
         if not start <= day <= end:
             continue
         first.setdefault(c.key, c)

@@ -873,6 +873,14 @@ class Store(ABC):
         try:
             self._write_projects(actor, [step], None, "")
         except ProjectConflict as exc:
+            if not base_version and exc.current is not None:
+                raise InvalidFeature(
+                    str(project["id"]),
+                    [
+                        f"the id {project['id']!r} is already used by the project "
+                        f"「{exc.current.get('name_ja', '')}」: choose another id"
+                    ],
+                ) from exc
             merged = self._merge_project(exc, project)
             if merged is None:
                 raise

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
-from ninohe_geo.model.catalog import Catalog
+from ninohe_geo.model.catalog import Catalog, checked_projects
 from ninohe_geo.model.fiscal import fiscal_year_label, fiscal_year_of
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.model.plans import plan_years
@@ -63,7 +63,7 @@ def progress_section(cat: Catalog, lang: Lang) -> None:
     plan = cat.plan
     try:
         store = app_store()
-        projects = [Project.from_dict(p) for p in store.projects()]
+        projects = list(checked_projects(store.projects(), plan, "projects")[0])
     except StoreError as exc:
         st.warning(md(str(exc)))
         return
@@ -72,6 +72,9 @@ def progress_section(cat: Catalog, lang: Lang) -> None:
         st.caption(t("prog_none", lang))
         return
     years = sorted(set(plan_years(plan)) | set(progress.years_of(projects)))
+    if not years:  # no period and no project with a year: nothing to choose from
+        st.caption(t("prog_no_years", lang))
+        return
     # Default: the current fiscal year, or the latest one before it that the list has.
     now = fiscal_year_of(dt.date.today())
     chosen = st.selectbox(

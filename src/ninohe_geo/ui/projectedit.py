@@ -21,7 +21,7 @@ from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.fiscal import FiscalYearError, fiscal_year_label, parse_fiscal_year
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.projects import AMOUNT_KINDS, PROJECT_STATUSES, Project, status_label
-from ninohe_geo.query.progress import changes_between
+from ninohe_geo.query.progress import JST, changes_between
 from ninohe_geo.store import Identity, Store, StoreError
 from ninohe_geo.store.base import ProjectConflict, version_of
 
@@ -103,8 +103,14 @@ def project_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -> No
             key="pe-choose",
         )
     )
-    current = Project.from_dict(stored[chosen]) if chosen in stored else None
-    base = version_of(stored[chosen]) if chosen in stored else None
+    # The version the form starts from is pinned when the project is chosen: a save or delete
+    # is checked against it (someone else's save meanwhile is merged or refused, never lost).
+    pin = f"pe-pin-{chosen}"
+    if chosen in stored and pin not in st.session_state:
+        st.session_state[pin] = stored[chosen]
+    pinned = st.session_state.get(pin) if chosen in stored else None
+    current = Project.from_dict(pinned) if pinned else None
+    base = version_of(pinned) if pinned else None
     measures = {m.id: f"{m.id} {'★' if m.featured else ''}{m.name(lang)}" for m in plan.measures}
     initiatives = {"": "—"} | {
         i.id: f"{i.id} {i.name(lang)}" for m in plan.measures for i in m.initiatives
@@ -205,6 +211,7 @@ def project_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -> No
         try:
             store.save_project(who, canonical, base)
         except ProjectConflict as exc:
+            st.session_state.pop(pin, None)  # the next look shows the stored project
             st.error(t("pe_conflict", lang, fields=md("、".join(d[0] for d in exc.diff))))
             return
         except StoreError as exc:
@@ -212,6 +219,7 @@ def project_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -> No
 
             show_error(exc, lang)
             return
+        st.session_state.pop(pin, None)
         st.session_state["ed-flash"] = t(
             "ed_saved", lang, name=md(project["name_ja"] or project["id"])
         )
@@ -222,15 +230,17 @@ def project_section(store: Store, cat: Catalog, who: Identity, lang: Lang) -> No
             try:
                 store.delete_project(who, current.id, str(base))
             except StoreError as exc:
+                st.session_state.pop(pin, None)
                 st.error(md(str(exc)))
             else:
+                st.session_state.pop(pin, None)
                 st.session_state["ed-flash"] = t("pe_deleted", lang, name=md(current.name_ja))
                 st.rerun()
 
 
 def changes_section(store: Store, lang: Lang, today: dt.date | None = None) -> None:
     """Projects and features added, changed, completed or removed between two dates."""
-    end_default = today or dt.date.today()
+    end_default = today or dt.datetime.now(JST).date()
     left, right = st.columns(2)
     start = left.date_input(
         t("pe_since", lang), value=end_default - dt.timedelta(days=30), key="pe-since"
