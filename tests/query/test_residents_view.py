@@ -87,9 +87,13 @@ def test_a_search_with_an_area_is_sorted_from_the_point(
     shipped: Catalog, index: SearchIndex
 ) -> None:
     view = residents_view(shipped, index, "くのへ", _origin("joboji"), "en")
-    assert set(view.results) == {"kunohe-castle-ruins", "kunohe-castle-phase2-works"}
+    assert set(view.results) == {
+        "kunohe-castle-ruins",
+        "kunohe-castle-phase2-works",
+        "kunohe-castle-guide-house",
+    }
     # Fewer than MIN_NEAR lie within NEAR_M: the nearest placed ones come first anyway.
-    assert view.first == ("kunohe-castle-ruins",)
+    assert view.first == ("kunohe-castle-ruins", "kunohe-castle-guide-house")
     assert view.rest == ("kunohe-castle-phase2-works",)  # schematic: no distance, last
     assert "schematic" in view.distances["kunohe-castle-phase2-works"]
 

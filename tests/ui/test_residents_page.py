@@ -41,7 +41,7 @@ def test_search_by_kana_and_area(monkeypatch: pytest.MonkeyPatch) -> None:
     at.text_input(key="res_q").input("くのへ").run()
     assert not at.exception
     text = _text(at)
-    assert "2 件の取り組み" in text and "九戸城跡" in text and "二戸駅" not in text
+    assert "3 件の取り組み" in text and "九戸城跡" in text and "二戸駅" not in text
     headings = [h.value for h in at.header]
     assert "検索結果" in headings and not any("すべての取り組み" in h for h in headings)
     at.text_input(key="res_q").input("").run()
