@@ -117,6 +117,9 @@ def test_reference_data_is_downloaded_apart_with_its_source(
     ), captions
     buttons = [e for e in at.get("download_button") if "44" in e.proto.label]
     assert len(buttons) == 1
+    # The empty project workbook (issue #14) is offered on the same page.
+    template = "ひな形（.xlsx）をダウンロード" if lang == "ja" else "Download the template (.xlsx)"
+    assert template in [e.proto.label for e in at.get("download_button")]
     # The plan's own download still counts plan features only.
     plan_button = [
         e for e in at.get("download_button") if e.proto.id.endswith("io-download-button")

@@ -33,7 +33,7 @@ from ninohe_geo.io.pipeline import ImportPlan, prepare_import, write_import
 from ninohe_geo.io.problemsummary import group_problems
 from ninohe_geo.maps import mapview
 from ninohe_geo.maps.reference import reference_element
-from ninohe_geo.model.catalog import LayerInfo
+from ninohe_geo.model.catalog import Catalog, LayerInfo
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.ui import common as web
 from ninohe_geo.ui import session as webedit
@@ -175,6 +175,22 @@ def import_page(lang: Lang) -> None:
     cat = web.catalog()
     download_buttons(cat.features, lang, key="io-download", layers=cat.layers)
     reference_download(cat, lang, key="io-reference-download")
+    project_template_download(cat, lang)
+
+
+def project_template_download(cat: Catalog, lang: Lang) -> None:
+    """The empty project workbook city hall fills in (``ninohe-geo projects import`` reads it)."""
+    from ninohe_geo.io.projectbook import template_bytes
+
+    st.markdown(f"**{t('io_projects_template_title', lang)}**")
+    st.caption(t("io_projects_template_hint", lang))
+    st.download_button(
+        t("io_projects_template", lang),
+        data=template_bytes(cat.plan),
+        file_name="ninohe-projects-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="io-projects-template",
+    )
 
 
 def _column_select(label: str, columns: list[str], value: str, key: str, lang: Lang) -> str:
