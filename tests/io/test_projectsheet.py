@@ -339,3 +339,19 @@ def test_a_formula_anywhere_in_a_row_is_reported(tmp_path: Path, plan: Plan) -> 
     book.save(path)
     read = read_projects(path, plan)
     assert read.projects == [] and any("formula" in str(p) for p in read.problems)
+
+
+def test_a_plan_check_names_the_row_of_its_project(tmp_path: Path, plan: Plan) -> None:
+    from ninohe_geo.io.projectsheet import check_against_plan
+
+    sheet = _csv(
+        tmp_path / "s.csv",
+        "事業ID,事業名,施策項目,主な取組,令和5年度\n"
+        "T-1,テスト事業,防災・減災,,実施中\n"
+        "T-2,テスト事業2,防災・減災,P1-01.1,実施中\n",
+    )
+    read = read_projects(sheet, plan)
+    assert read.problems == []
+    check_against_plan(read, plan)
+    (problem,) = read.problems
+    assert str(problem).startswith("s row 3: T-2: initiative 'P1-01.1' belongs to measure P1-01")

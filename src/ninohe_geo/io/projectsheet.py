@@ -126,6 +126,8 @@ class SheetRead:
     problems: list[SheetProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     """Header cells that name no field; their values are kept in each project's ``extra``."""
+    rows: dict[str, int] = field(default_factory=dict)
+    """Each project's first row (1-based, as the spreadsheet numbers it)."""
 
 
 class ProjectSheetError(ImportFileError):
@@ -434,6 +436,7 @@ def read_projects(
     for r in range(first_data, len(grid.rows)):
         reader.read_row(r)
     result.projects = reader.projects() if not result.problems else []
+    result.rows = {pid: r + 1 for pid, r in reader.first_row.items()}
     return result
 
 
@@ -616,7 +619,8 @@ def check_against_plan(read: SheetRead, plan: Plan) -> None:
 
     for project in read.projects:
         for message in project_problems(project, plan):
-            read.problems.append(SheetProblem(read.sheet, 0, "", f"{project['id']}: {message}"))
+            row = read.rows.get(str(project["id"]), 0)
+            read.problems.append(SheetProblem(read.sheet, row, "", f"{project['id']}: {message}"))
     if read.problems:
         read.projects = []
 
