@@ -6,6 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ninohe_geo.model.plan import Plan
+    from ninohe_geo.model.projects import Project
+    from ninohe_geo.store import Store
 
 NAME = "projects"
 HELP = "projects (事業): import an Excel/CSV list, export it, the empty template, list by 年度"
@@ -62,7 +68,7 @@ def run_export(args: argparse.Namespace) -> int:
     projects, refused = checked_projects(store.projects(), plan, "projects")
     for problem in refused:
         print(f"skipped: {problem.feature}: {problem.message}", file=sys.stderr)
-    write_atomic(args.out, workbook_bytes(list(projects), plan, plan_years(plan)))
+    write_atomic(args.out, workbook_bytes(projects, plan, plan_years(plan)))
     print(f"wrote {len(projects)} project(s) to {args.out}")
     return 0
 
@@ -83,15 +89,12 @@ def run_template(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """One line per project: id, name, measure, status in the year (or its period)."""
     from ninohe_geo.commands._options import location
-    from ninohe_geo.model.catalog import checked_projects
     from ninohe_geo.model.fiscal import fiscal_year_label, parse_fiscal_year
     from ninohe_geo.model.projects import status_label
     from ninohe_geo.store import open_store
 
     store = open_store(location(args))
-    projects, refused = checked_projects(store.projects(), store.plan(), "projects")
-    for problem in refused:
-        print(f"skipped: {problem.feature}: {problem.message}", file=sys.stderr)
+    projects = _checked(store, store.plan())
     year = parse_fiscal_year(args.year) if args.year else None
     lang = args.lang
     for p in projects:
@@ -104,6 +107,16 @@ def run_list(args: argparse.Namespace) -> int:
     what = f" in {fiscal_year_label(year, lang)}" if year is not None else ""
     print(f"{len(projects)} project(s){what}", file=sys.stderr)
     return 0
+
+
+def _checked(store: Store, plan: Plan) -> list[Project]:
+    """The store's projects that pass their check; each one that does not is named on stderr."""
+    from ninohe_geo.model.catalog import checked_projects
+
+    projects, refused = checked_projects(store.projects(), plan, "projects")
+    for problem in refused:
+        print(f"skipped: {problem.feature}: {problem.message}", file=sys.stderr)
+    return list(projects)
 
 
 def register(p: argparse.ArgumentParser) -> None:

@@ -28,7 +28,7 @@ import json
 import re
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -426,31 +426,55 @@ def resolve_batch(
         ConflictError: a step's ``expected`` version is not the live one.
         InvalidFeature: an id appears twice, or is live in another layer.
     """
+
+    def check(step: BatchStep, current: tuple[str, dict[str, Any]] | None) -> None:
+        if step.expected is not None and version_of(current and current[1]) != step.expected:
+            rec = Record(current[0], current[1]) if current is not None else None
+            raise ConflictError(step.feature_id, step.expected, rec, step.after)
+        if current is not None and current[0] != layer:
+            raise InvalidFeature(
+                step.feature_id,
+                [f"it is in layer {current[0]!r}; moving it to {layer!r} is not supported"],
+            )
+
+    out = _resolve(steps, live, lambda found: found[1], check, "feature")
+    if replace_note is not None:
+        named = {step.feature_id for step in steps}
+        for fid, (lay, feature) in live.items():
+            if lay == layer and fid not in named:
+                out.append(Pending(fid, feature, None, replace_note))
+    return out
+
+
+def _resolve(
+    steps: Sequence[BatchStep],
+    live: Mapping[str, Any],
+    content: Callable[[Any], dict[str, Any]],
+    check: Callable[[BatchStep, Any], None],
+    what: str,
+) -> list[Pending]:
+    """The core of :func:`resolve_batch` and :func:`resolve_projects`: each step against the
+    live state of its id (``content`` of it is the stored document), checked by ``check``
+    (versions, layers) before anything changes; unchanged documents are skipped.
+
+    Raises:
+        InvalidFeature: an id appears twice (and whatever ``check`` raises).
+    """
     out: list[Pending] = []
     seen: set[str] = set()
     for step in steps:
-        fid = step.feature_id
-        if fid in seen:
-            raise InvalidFeature(fid, ["the batch names this feature twice"])
-        seen.add(fid)
-        current = live.get(fid)
-        feature = current[1] if current is not None else None
-        if step.expected is not None and version_of(feature) != step.expected:
-            rec = Record(current[0], current[1]) if current is not None else None
-            raise ConflictError(fid, step.expected, rec, step.after)
-        if current is not None and current[0] != layer:
-            raise InvalidFeature(
-                fid, [f"it is in layer {current[0]!r}; moving it to {layer!r} is not supported"]
-            )
+        rid = step.feature_id
+        if rid in seen:
+            raise InvalidFeature(rid, [f"the batch names this {what} twice"])
+        seen.add(rid)
+        current = live.get(rid)
+        check(step, current)
+        document = content(current) if current is not None else None
         if step.after is None:
-            if feature is not None:
-                out.append(Pending(fid, feature, None, step.note))
-        elif version_of(feature) != version_of(step.after):
-            out.append(Pending(fid, feature, step.after, step.note))
-    if replace_note is not None:
-        for fid, (lay, feature) in live.items():
-            if lay == layer and fid not in seen:
-                out.append(Pending(fid, feature, None, replace_note))
+            if document is not None:
+                out.append(Pending(rid, document, None, step.note))
+        elif version_of(document) != version_of(step.after):
+            out.append(Pending(rid, document, step.after, step.note))
     return out
 
 
@@ -461,25 +485,20 @@ def resolve_projects(
     :func:`resolve_batch` for projects (``feature_id`` of a step is the project's id).
 
     Raises:
-        ConflictError: a step's ``expected`` version is not the live one.
+        ProjectConflict: a step's ``expected`` version is not the live one.
         InvalidFeature: an id appears twice.
     """
-    out: list[Pending] = []
-    seen: set[str] = set()
-    for step in steps:
-        pid = step.feature_id
-        if pid in seen:
-            raise InvalidFeature(pid, ["the batch names this project twice"])
-        seen.add(pid)
-        current = live.get(pid)
+
+    def check(step: BatchStep, current: dict[str, Any] | None) -> None:
         if step.expected is not None and version_of(current) != step.expected:
-            raise ProjectConflict(pid, step.expected, current, step.after)
-        if step.after is None:
-            if current is not None:
-                out.append(Pending(pid, current, None, step.note))
-        elif version_of(current) != version_of(step.after):
-            out.append(Pending(pid, current, step.after, step.note))
-    return out
+            raise ProjectConflict(step.feature_id, step.expected, current, step.after)
+
+    return _resolve(steps, live, lambda found: found, check, "project")
+
+
+def project_action(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Action:
+    """What a project write did, for its history entry: create, update or delete."""
+    return "delete" if after is None else "update" if before is not None else "create"
 
 
 class ProjectConflict(StoreError):
@@ -611,9 +630,12 @@ class Store(ABC):
                 note = f"{note} (merged)" if note else "(merged)"
         return self._save(actor, layer, feature, base_version, note, None)
 
-    def version_content(self, feature_id: str, version: str) -> dict[str, Any] | None:
-        """A past state of a feature, by its version (from the history), or None."""
-        for change in reversed(self.history(f"feature:{feature_id}")):
+    def version_content(
+        self, feature_id: str, version: str, kind: str = "feature"
+    ) -> dict[str, Any] | None:
+        """A past state of a feature (or, with ``kind`` ``project``, of a project), by its
+        version (from the history), or None."""
+        for change in reversed(self.history(f"{kind}:{feature_id}")):
             for doc in (change.after, change.before):
                 if doc is not None and version_of(doc) == version:
                     return doc
@@ -898,14 +920,7 @@ class Store(ABC):
         ``clashes`` naming those fields only."""
         if exc.current is None or not exc.base_version:
             return None
-        base = None
-        for change in reversed(self.history(f"project:{exc.project_id}")):
-            for doc in (change.after, change.before):
-                if doc is not None and version_of(doc) == exc.base_version:
-                    base = doc
-                    break
-            if base is not None:
-                break
+        base = self.version_content(exc.project_id, exc.base_version, "project")
         if base is None:
             return None
         theirs = exc.current

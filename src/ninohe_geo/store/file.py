@@ -84,6 +84,7 @@ from ninohe_geo.store.base import (
     StoreUnavailable,
     new_batch_id,
     now_iso,
+    project_action,
     resolve_batch,
     resolve_projects,
     version_of,
@@ -690,7 +691,7 @@ class FileStore(Store):
                 Change(
                     n,
                     f"project:{p.feature_id}",
-                    action or _project_action(p.before, p.after),
+                    action or project_action(p.before, p.after),
                     actor.user,
                     at,
                     "",
@@ -792,10 +793,6 @@ def write_folder(root: Path, snap: Snapshot) -> None:
         if path.is_file():
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
-
-
-def _project_action(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Action:
-    return "delete" if after is None else "update" if before is not None else "create"
 
 
 def projects_text(projects: dict[str, dict[str, Any]]) -> bytes:

@@ -56,6 +56,7 @@ from ninohe_geo.store.base import (
     StoreUnavailable,
     new_batch_id,
     now_iso,
+    project_action,
     resolve_batch,
     resolve_projects,
     version_of,
@@ -331,22 +332,28 @@ class PostGISStore(Store):
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
         note: str,
-    ) -> None:
-        conn.execute(
+        batch: str = "",
+        at: str | None = None,
+    ) -> int:
+        """Record one change; returns its ``seq``."""
+        row = conn.execute(
             f"INSERT INTO {self._t('ninohe_history')} "
-            "(key, action, user_name, at, layer, before, after, note) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            "(key, action, user_name, at, layer, before, after, note, batch) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq",
             (
                 key,
                 action,
                 actor.user,
-                now_iso(),
+                at or now_iso(),
                 layer,
                 Jsonb(before) if before is not None else None,
                 Jsonb(after) if after is not None else None,
                 note,
+                batch,
             ),
-        )
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def _ensure_layer(self, conn: psycopg.Connection[Any], layer: str) -> None:
         conn.execute(
@@ -613,9 +620,7 @@ class PostGISStore(Store):
             at = now_iso()
             out = []
             for p in pending:
-                kind: Action = (
-                    "delete" if p.after is None else "update" if p.before is not None else "create"
-                )
+                what = action or project_action(p.before, p.after)
                 if p.after is None:
                     conn.execute(f"DELETE FROM {table} WHERE id = %s", (p.feature_id,))
                 else:
@@ -624,35 +629,12 @@ class PostGISStore(Store):
                         "ON CONFLICT (id) DO UPDATE SET project = excluded.project",
                         (p.feature_id, Jsonb(p.after)),
                     )
-                row = conn.execute(
-                    f"INSERT INTO {self._t('ninohe_history')} "
-                    "(key, action, user_name, at, layer, before, after, note, batch) "
-                    "VALUES (%s, %s, %s, %s, '', %s, %s, %s, %s) RETURNING seq",
-                    (
-                        f"project:{p.feature_id}",
-                        action or kind,
-                        actor.user,
-                        at,
-                        Jsonb(p.before) if p.before is not None else None,
-                        Jsonb(p.after) if p.after is not None else None,
-                        p.note,
-                        batch,
-                    ),
-                ).fetchone()
-                assert row is not None
+                key = f"project:{p.feature_id}"
+                seq = self._history(
+                    conn, key, what, actor, "", p.before, p.after, p.note, batch, at
+                )
                 out.append(
-                    Change(
-                        int(row[0]),
-                        f"project:{p.feature_id}",
-                        action or kind,
-                        actor.user,
-                        at,
-                        "",
-                        p.before,
-                        p.after,
-                        p.note,
-                        batch,
-                    )
+                    Change(seq, key, what, actor.user, at, "", p.before, p.after, p.note, batch)
                 )
         return out
 

@@ -178,15 +178,21 @@ def import_page(lang: Lang) -> None:
     project_template_download(cat, lang)
 
 
-def project_template_download(cat: Catalog, lang: Lang) -> None:
-    """The empty project workbook city hall fills in (``ninohe-geo projects import`` reads it)."""
+@st.cache_data(show_spinner=False, max_entries=2)
+def _template(plan_json: str) -> bytes:
+    """The template workbook of a plan, built once per plan (not on every rerun)."""
     from ninohe_geo.io.projectbook import template_bytes
 
+    return template_bytes(Plan.model_validate_json(plan_json))
+
+
+def project_template_download(cat: Catalog, lang: Lang) -> None:
+    """The empty project workbook city hall fills in (``ninohe-geo projects import`` reads it)."""
     st.markdown(f"**{t('io_projects_template_title', lang)}**")
     st.caption(t("io_projects_template_hint", lang))
     st.download_button(
         t("io_projects_template", lang),
-        data=template_bytes(cat.plan),
+        data=_template(cat.plan.model_dump_json()),
         file_name="ninohe-projects-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="io-projects-template",
