@@ -50,8 +50,9 @@ def files_signature(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
 
 
 def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """The signature of the data files: the plan and every layer."""
-    return files_signature([plan_file(root), *sorted(layers_dir(root).glob("*.geojson"))])
+    """The signature of the data files: the plan, every layer and the projects."""
+    layers = sorted(layers_dir(root).glob("*.geojson"))
+    return files_signature([plan_file(root), *layers, root / "projects.json"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

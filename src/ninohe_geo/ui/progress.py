@@ -12,7 +12,7 @@ import streamlit as st
 
 from ninohe_geo.escape import markdown_text as md
 from ninohe_geo.i18n import t
-from ninohe_geo.model.catalog import Catalog, checked_projects
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.fiscal import fiscal_year_label, fiscal_year_of
 from ninohe_geo.model.plan import Lang, Plan
 from ninohe_geo.model.plans import plan_years
@@ -61,12 +61,7 @@ def status_chart(plan: Plan, projects: list[Project], year: int, lang: Lang) -> 
 def progress_section(cat: Catalog, lang: Lang) -> None:
     """The whole progress view (nothing but a note when no project is stored)."""
     plan = cat.plan
-    try:
-        store = app_store()
-        projects = list(checked_projects(store.projects(), plan, "projects")[0])
-    except StoreError as exc:
-        st.warning(md(str(exc)))
-        return
+    projects = list(cat.projects)  # checked when the catalogue loaded
     st.header(t("prog_title", lang))
     if not projects:
         st.caption(t("prog_none", lang))
