@@ -181,6 +181,11 @@ def test_the_stop_reads_from_the_back_of_the_room(browser: Any, shipped_app: Any
         page.goto(f"{shipped_app.url}/present?tour=featured&stop=2")
         title = page.locator("#tour-title")
         expect(title).to_be_visible(timeout=60_000)
+        # The presenter's stylesheet is its own element, which can arrive after the text.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('style')]"
+            ".some(s => s.textContent.includes('ninohe-stop-title'))"
+        )
         sizes = page.evaluate(
             """() => ['#tour-title', '#tour-caption'].map(
                  s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"""
