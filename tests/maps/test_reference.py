@@ -88,12 +88,13 @@ def test_the_shipped_reference_layers() -> None:
     catalog = load_catalog(REPO / "geodata")
     kinds = {layer.id: layer.kind for layer in catalog.layers}
     assert kinds["aed"] == kinds["city-outline"] == "reference"
-    # 31 + the sourced places of FACTS.md added for #13, and 5 city facilities of the AED list
-    assert len(catalog.features) == 42
-    library = catalog.features.loc["civic-library"]
-    aed = catalog.reference.loc["da-aed-032131-17"]  # the same building in the city's AED list
-    assert library.geometry.equals(aed.geometry) and library["measure"] == "P3-09"
-    assert "AED設置箇所一覧" in library["source"] and library["accuracy_m"] == "30"
+    # 31 + the sourced places of FACTS.md added for #13, and 4 city facilities of the AED list
+    # (the library shares the culture hall's point: one mark, said in the hall's summary)
+    assert len(catalog.features) == 41
+    hall = catalog.features.loc["civic-culture-hall"]
+    aed = catalog.reference.loc["da-aed-032131-21"]  # the same building in the city's AED list
+    assert hall.geometry.equals(aed.geometry) and hall["measure"] == "P3-03"
+    assert "AED設置箇所一覧" in hall["source"] and hall["accuracy_m"] == "30"
     assert (catalog.reference["layer"] == "aed").sum() == 44
     teki = catalog.features.loc["tekiseisha"]
     assert (round(teki.geometry.y, 6), round(teki.geometry.x, 6)) == (40.197501, 141.179762)
