@@ -1,9 +1,10 @@
 """Wheel build hook: put the browser libraries that come from npm into the package.
 
-Leaflet.draw (the editing page's drawing tools) has no Python package of its own; it is pinned
-in ``package-lock.json`` and installed with ``npm ci`` into ``node_modules/``. A wheel must run
-without npm, so the build copies ``node_modules/leaflet-draw/dist`` (and its ``package.json``,
-which names its MIT licence and version) to ``ninohe_geo/vendor/leaflet-draw`` in the wheel. If
+Leaflet.draw (the editing page's drawing tools) and protomaps-leaflet (large maps' PMTiles vector
+tiles) have no Python package of their own; they are pinned in ``package-lock.json`` and
+installed with ``npm ci`` into ``node_modules/``. A wheel must run without npm, so the build
+copies their built files (and each ``package.json`` and licence, which name its licence and
+version) to ``ninohe_geo/vendor/<package>`` in the wheel. If
 ``node_modules`` lacks it, the hook runs ``npm ci`` once; without npm the build fails and says
 so. Editable installs (``uv sync`` in a checkout) read ``node_modules`` in place instead.
 """
@@ -19,6 +20,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 ROOT = Path(__file__).resolve().parent
 DRAW = ROOT / "node_modules" / "leaflet-draw"
+PROTOMAPS = ROOT / "node_modules" / "protomaps-leaflet"
 
 
 class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
@@ -29,12 +31,13 @@ class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel" or version == "editable":
             return
-        if not (DRAW / "dist" / "leaflet.draw.js").is_file():
+        wanted = (DRAW / "dist" / "leaflet.draw.js", PROTOMAPS / "dist" / "protomaps-leaflet.js")
+        if not all(path.is_file() for path in wanted):
             npm = shutil.which("npm")
             if npm is None:
                 raise RuntimeError(
-                    "building the wheel needs Leaflet.draw from npm: install npm (Debian: "
-                    "apt-get install npm) or run `npm ci` in the checkout first"
+                    "building the wheel needs Leaflet.draw and protomaps-leaflet from npm: install npm "
+                    "(Debian: apt-get install npm) or run `npm ci` in the checkout first"
                 )
             command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
             subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603
@@ -43,3 +46,6 @@ class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
         for name in ("leaflet.draw.js", "leaflet.draw.css", "images"):
             include[str(DRAW / "dist" / name)] = f"{target}/{name}"
         include[str(DRAW / "package.json")] = f"{target}/package.json"
+        target = "ninohe_geo/vendor/protomaps-leaflet"
+        for name in ("dist/protomaps-leaflet.js", "package.json", "LICENSE"):
+            include[str(PROTOMAPS / name)] = f"{target}/{Path(name).name}"

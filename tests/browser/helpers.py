@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,8 +19,33 @@ LOOPBACK = {"127.0.0.1", "localhost"}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Static files, with single byte ranges (``Range: bytes=a-b``) as any web server that
+    hosts PMTiles answers them (the standard library's handler does not)."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        spec = self.headers.get("Range", "")
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", spec.strip())
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            super().do_GET()
+            return
+        data = path.read_bytes()
+        start = int(match.group(1))
+        end = min(int(match.group(2)) if match.group(2) else len(data) - 1, len(data) - 1)
+        if start >= len(data):
+            self.send_error(416)
+            return
+        body = data[start : end + 1]
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @contextmanager

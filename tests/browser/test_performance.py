@@ -2,8 +2,8 @@
 
 No timing here (speed is measured by ``bench/``): these tests check that what makes the map fast
 does not break it — the Leaflet map is updated in place (not reloaded, view kept), and the
-canvas layer used above ``mapview.CANVAS_THRESHOLD`` still gives tooltips, clicks → details,
-and a dense view drawn as dots.
+canvas layer of large standalone pages still gives tooltips, clicks and a dense view drawn as
+dots (the app's large maps, drawn from vector tiles, are tested in test_tiles_map.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from ninohe_geo.maps import fastpayload, lod, mapview
 from ninohe_geo.maps.assets import install_static
@@ -23,29 +22,17 @@ from ninohe_geo.maps.style import style_json
 from ninohe_geo.model.catalog import load_catalog
 from ninohe_geo.model.plan import load_plan
 
-from .conftest import REPO, AppServer, _serve
+from .conftest import REPO
 from .helpers import map_frame, serve_folder, wait_for_count, wait_for_features
-
-#: More than CANVAS_THRESHOLD, few enough to load in a second.
-BIG_N = mapview.CANVAS_THRESHOLD + 500
 
 VIEW_JS = """() => { const m = window.map; const p = m.project(m.getCenter(), m.getZoom());
   return [Math.round(p.x), Math.round(p.y), m.getZoom()]; }"""
-LAYER_JS = "window.feature_group[0].getLayers()[0]"
 
 
 def _bench(module: str) -> Any:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     return importlib.import_module(module)
-
-
-@pytest.fixture(scope="module")
-def big_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
-    """The app on BIG_N synthetic features (the benchmark's generator, as data files)."""
-    root = tmp_path_factory.mktemp("big-data") / "data"
-    _bench("bench.dataset").write_dataset(root, BIG_N, REPO / "geodata")
-    yield from _serve(tmp_path_factory, "big", root)
 
 
 @pytest.fixture(scope="module")
@@ -81,44 +68,6 @@ def test_filter_change_keeps_the_leaflet_map_and_the_view(
     assert frame.evaluate("() => performance.getEntriesByType('resource').length") == (
         leaflet_scripts
     )
-
-
-def _hit_point(frame: Any) -> tuple[str, dict[str, float]]:
-    """A feature id and the container point where the canvas layer answers with it."""
-    found: list[Any] = frame.evaluate(
-        f"""() => {{ const l = {LAYER_JS};
-        for (let i = 0; i < l._geo.ids.length; i++) {{
-          const id = l._geo.ids[i], p = l.pointOf(id);
-          const size = l._map.getSize();
-          if (p && p.x > 40 && p.y > 40 && p.x < size.x - 40 && p.y < size.y - 40 &&
-              l._geo.ids[l.hitTest(p)] === id) {{ return [id, {{x: p.x, y: p.y}}]; }}
-        }}
-        return null; }}"""
-    )
-    assert found, "no feature can be hit on the canvas layer"
-    return found[0], found[1]
-
-
-def test_large_map_tooltip_and_click_show_the_details(page: Any, big_app: AppServer) -> None:
-    page.goto(big_app.url)
-    frame = map_frame(page)
-    frame.wait_for_selector(f"canvas.ninohe-fast[data-feature-count='{BIG_N}']", state="attached")
-    expect(frame.locator("[data-feature-id]")).to_have_count(0)  # no per-feature elements
-    # Zoom in on the middle so that features are apart, then find one to point at.
-    frame.evaluate(
-        "() => new Promise(r => { window.map.once('moveend', r);"
-        " window.map.setView([40.26, 141.27], 15, {animate: false}); })"
-    )
-    fid, point = _hit_point(frame)
-    name = frame.evaluate(
-        f"id => {{ const l = {LAYER_JS}; return l._names[l._geo.ids.indexOf(id)]; }}", fid
-    )
-    box = page.locator("iframe[title*='st_folium']").bounding_box()
-    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
-    tooltip = frame.locator(".leaflet-tooltip .ninohe-tooltip-name").first
-    expect(tooltip).to_have_text(re.compile(f"^{re.escape(name)}$"), use_inner_text=True)
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.get_by_role("heading", name=name).wait_for()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from ninohe_geo.maps import assets, fastdata, lod, mapview
+from ninohe_geo.maps import assets, mapview, vectortiles
 from ninohe_geo.model.plan import Plan, load_plan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,18 +82,21 @@ def test_only_known_drawing_functions_are_written() -> None:
     assert element.draw == "addFeatures"
 
 
-def test_with_a_catalogue_file_a_large_view_sends_only_its_url_and_a_mask(
+def test_with_vector_tiles_a_large_view_sends_only_their_url_and_a_mask(
     big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
 ) -> None:
-    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    dataset = vectortiles.publish(big, tmp_path, "/app/static")
     view = big[big.index != big.index[5]]  # one left out
-    html = _script(mapview.feature_group(view, plan, "en", selected=view.index[0], dataset=dataset))
-    ref = _payload(html, "addFastDataset")
-    assert ref["url"] == dataset.url
+    html = _script(mapview.feature_group(view, plan, "en", selected=view.index[3], dataset=dataset))
+    ref = _payload(html, "addTileDataset")
+    assert ref["url"] == dataset.url and ref["url"].endswith(".pmtiles")
+    assert ref["names"] == dataset.names_url
     assert ref["mask"] == dataset.mask(view)
+    assert ref["count"] == len(view) and ref["selected"] == 3
+    assert ref["maxZoom"] == vectortiles.MAX_ZOOM
     assert "geoms" not in ref and "addFastFeatures" not in html
     options = ref["_options"]
-    assert options["lang"] == "en" and options["selected"] == view.index[0]  # type: ignore[index]
+    assert options["lang"] == "en" and options["selected"] == view.index[3]  # type: ignore[index]
     assert options["loadError"].startswith("The map data")  # type: ignore[index]
     inline = _script(mapview.feature_group(view, plan, "en"))
     assert len(html) * 20 < len(inline)  # a mask, not the geometry
@@ -102,7 +105,7 @@ def test_with_a_catalogue_file_a_large_view_sends_only_its_url_and_a_mask(
 def test_with_a_catalogue_file_small_or_foreign_views_are_sent_inline(
     big: gpd.GeoDataFrame, plan: Plan, tmp_path: Path
 ) -> None:
-    dataset = fastdata.publish(big, tmp_path, "/app/static", lod.for_zoom(11))
+    dataset = vectortiles.publish(big, tmp_path, "/app/static")
     small = big.iloc[: mapview.CANVAS_THRESHOLD]
     assert "ninoheGeo.addFeatures(" in _script(
         mapview.feature_group(small, plan, "ja", dataset=dataset)
@@ -110,4 +113,4 @@ def test_with_a_catalogue_file_small_or_foreign_views_are_sent_inline(
     foreign = big.copy()
     foreign.index = [f"other-{i}" for i in range(len(big))]
     html = _script(mapview.feature_group(foreign, plan, "ja", dataset=dataset))
-    assert "addFastFeatures" in html and "addFastDataset" not in html
+    assert "addFastFeatures" in html and "addTileDataset" not in html

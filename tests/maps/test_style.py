@@ -13,7 +13,9 @@ from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.paths import PACKAGE_DIR
 from ninohe_geo.query import residents
 
-SCRIPTS = [PACKAGE_DIR / "static" / "ninohe-map.js", PACKAGE_DIR / "static" / "ninohe-fast.js"]
+SCRIPTS = [
+    PACKAGE_DIR / "static" / name for name in ("ninohe-map.js", "ninohe-fast.js", "ninohe-tiles.js")
+]
 
 
 def test_the_style_reaches_the_browser_as_camel_case() -> None:
@@ -62,6 +64,8 @@ def test_the_scripts_hold_no_style_numbers(script) -> None:  # type: ignore[no-u
         r"globalAlpha = 0\.\d",
         r"lineWidth = selected \? \d",
         r"weight: sel \? \d",
+        r"(width|radius): \d",
+        r"dash: \[\d",
     ):
         assert not re.search(pattern, body), pattern
     assert "opts.style" in body or "this._opts.style" in body

@@ -62,6 +62,15 @@ def assets() -> tuple[Asset, ...]:
         Asset(own / "ninohe-map.js", "ninohe/ninohe-map.js", "js", "ninohe_map"),
         # Large maps (above mapview.CANVAS_THRESHOLD): one canvas layer; after ninohe-map.js.
         Asset(own / "ninohe-fast.js", "ninohe/ninohe-fast.js", "js", "ninohe_fast"),
+        # Large catalogues in the app: PMTiles vector tiles (maps.vectortiles), drawn by
+        # protomaps-leaflet from npm; ninohe-tiles.js adds the filter mask, tooltip and click.
+        Asset(
+            npm_file("protomaps-leaflet", "protomaps-leaflet.js", "dist"),
+            "vendor/protomaps-leaflet/protomaps-leaflet.js",
+            "js",
+            "protomaps_leaflet",
+        ),
+        Asset(own / "ninohe-tiles.js", "ninohe/ninohe-tiles.js", "js", "ninohe_tiles"),
         Asset(own / "ninohe-map.css", "ninohe/ninohe-map.css", "css", "ninohe_map_css"),
         # Reference layers and circles of uncertainty (maps.reference).
         Asset(own / "ninohe-reference.js", "ninohe/ninohe-reference.js", "js", "ninohe_reference"),
@@ -94,6 +103,22 @@ def _draw_dir() -> Path:
     raise FileNotFoundError(
         "Leaflet.draw (the editing page's drawing tools) is missing: in a checkout run `npm ci` "
         "(./run app does it); an installed package carries it"
+    )
+
+
+def npm_file(package: str, name: str, dist: str) -> Path:
+    """A file of an npm package: in the installed package's ``vendor/<package>/`` (the wheel
+    build copies it there, ``hatch_build.py``), else the checkout's
+    ``node_modules/<package>/<dist>/`` (``npm ci``, which ``./run`` does)."""
+    candidates = [PACKAGE_DIR / "vendor" / package / name]
+    if CHECKOUT is not None:
+        candidates.append(CHECKOUT / "node_modules" / package / dist / name)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(
+        f"{package} (a browser library the map serves itself) is missing: in a checkout run "
+        "`npm ci` (./run app does it); an installed package carries it"
     )
 
 

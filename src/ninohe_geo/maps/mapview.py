@@ -27,7 +27,6 @@ from ninohe_geo.maps import lod
 from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL, offline_links
 from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
-from ninohe_geo.maps.fastdata import FastDataset
 from ninohe_geo.maps.fastpayload import payload_json
 from ninohe_geo.maps.hazards import hazard_layers
 from ninohe_geo.maps.reference import (
@@ -39,6 +38,7 @@ from ninohe_geo.maps.reference import (
 from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilepacks import installed_packs
 from ninohe_geo.maps.tilesources import basemap
+from ninohe_geo.maps.vectortiles import MAX_ZOOM, TileDataset
 from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang, Plan
 
@@ -54,7 +54,7 @@ CANVAS_THRESHOLD = 2000
 
 
 #: The browser functions a :class:`PlanFeatures` may call.
-DRAW_FUNCTIONS = ("addFeatures", "addFastFeatures", "addFastDataset")
+DRAW_FUNCTIONS = ("addFeatures", "addFastFeatures", "addTileDataset")
 
 
 class _ScriptText(Element):
@@ -84,7 +84,7 @@ class PlanFeatures(MacroElement):
         self.data = data
         self.options = options
         #: The drawing function: ``addFeatures`` (SVG, ninohe-map.js), ``addFastFeatures``
-        #: (canvas, inline data) or ``addFastDataset`` (canvas, a catalogue file and a mask).
+        #: (canvas, inline data) or ``addTileDataset`` (PMTiles vector tiles and a mask).
         self.draw = draw if draw in DRAW_FUNCTIONS else "addFeatures"
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -214,7 +214,7 @@ def feature_group(
     selected: str | None = None,
     tolerance_deg: float = 0.0,
     zoom: float | None = None,
-    dataset: FastDataset | None = None,
+    dataset: TileDataset | None = None,
 ) -> folium.FeatureGroup:
     """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``).
 
@@ -224,10 +224,12 @@ def feature_group(
     once and cached, drawn by ``ninoheGeo.addFastFeatures``. A positive ``tolerance_deg``
     overrides the simplification tolerance on either path.
 
-    With ``dataset`` (the whole catalogue as a static file, :mod:`ninohe_geo.maps.fastdata`; the app
-    passes it for large catalogues) a large view is sent as that file's URL and a bit mask of
-    the features shown — a few kilobytes instead of the geometry — and drawn by
-    ``ninoheGeo.addFastDataset``; ``zoom`` and ``tolerance_deg`` are then the file's.
+    With ``dataset`` (the whole catalogue as PMTiles vector tiles,
+    :mod:`ninohe_geo.maps.vectortiles`; the app passes it for large catalogues) a large view is
+    sent as the archive's URL and a bit mask of the features shown — a few kilobytes instead of
+    the geometry — and drawn by
+    ``ninoheGeo.addTileDataset``; ``zoom`` and ``tolerance_deg`` do not apply (each zoom has its
+    own tiles).
     """
     group = folium.FeatureGroup(name="plan", control=False)
     fast = len(features) > CANVAS_THRESHOLD
@@ -241,8 +243,15 @@ def feature_group(
     }
     mask = dataset.mask(features) if fast and dataset is not None else None
     if dataset is not None and mask is not None:
-        ref = script_json({"url": dataset.url, "mask": mask})
-        group.add_child(PlanFeatures(ref, script_json(options), draw="addFastDataset"))
+        ref = {
+            "url": dataset.url,
+            "names": dataset.names_url,
+            "mask": mask,
+            "count": len(features),
+            "selected": dataset.position(selected),
+            "maxZoom": MAX_ZOOM,
+        }
+        group.add_child(PlanFeatures(script_json(ref), script_json(options), draw="addTileDataset"))
         return group
     if fast:
         detail = lod.for_zoom(DEFAULT_ZOOM if zoom is None else zoom)

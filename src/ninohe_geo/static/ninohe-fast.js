@@ -15,6 +15,9 @@
  *    "click" event whose layer answers toGeoJSON() with the feature's id, as streamlit-folium
  *    expects (last_active_drawing).
  *
+ * Used for standalone pages (published site, print) of large views; the app's map draws large
+ * catalogues from PMTiles vector tiles instead (ninohe-tiles.js, ninohe_geo.maps.vectortiles).
+ *
  * Trade-off: canvas-drawn features have no DOM element (no data-feature-id, no CSS classes, no
  * keyboard focus), so the app uses this layer only above a size threshold
  * (ninohe_geo.mapview.FAST_THRESHOLD); the list views stay the accessible path.
@@ -85,62 +88,6 @@
       n: n, coords: new Float64Array(xy), parts: new Int32Array(partStart), featPart: featPart,
       kind: kind, ids: data.ids, names: data.names, pillars: data.pillars, loose: data.loose
     });
-  }
-
-  /* A catalogue file (ninohe_geo.fastdata: gzip; "NGF1", JSON, typed arrays), decoded once. */
-  function parseDataset(buf) {
-    var bytes = new Uint8Array(buf);
-    if (bytes[0] !== 78 || bytes[1] !== 71 || bytes[2] !== 70 || bytes[3] !== 49) {
-      throw new Error("not a ninohe-geo data file");
-    }
-    var jsonLength = new DataView(buf).getUint32(4, true);
-    var meta = JSON.parse(new TextDecoder("utf-8").decode(bytes.subarray(8, 8 + jsonLength)));
-    var n = meta.n, m = meta.m, v = meta.v, scale = meta.scale, offset = 8 + jsonLength;
-    function pad() { offset += (8 - offset % 8) % 8; }
-    function u8(count) { pad(); var a = new Uint8Array(buf, offset, count); offset += count; return a; }
-    function i32(count) { pad(); var a = new Int32Array(buf, offset, count); offset += 4 * count; return a; }
-    var kind = u8(n), pillars = u8(n), loose = u8(n), featPart = i32(n + 1), parts = i32(m + 1);
-    var deltas = i32(2 * v), coords = new Float64Array(2 * v);
-    for (var s = 0; s < m; s++) {
-      var x = 0, y = 0;
-      for (var i = parts[s]; i < parts[s + 1]; i++) {
-        x += deltas[2 * i]; y += deltas[2 * i + 1];
-        coords[2 * i] = worldX(x / scale); coords[2 * i + 1] = worldY(y / scale);
-      }
-    }
-    return finish({
-      n: n, coords: coords, parts: parts, featPart: featPart, kind: kind, ids: meta.ids,
-      namesJa: meta.names_ja, namesEn: meta.names_en, pillars: pillars, loose: loose
-    });
-  }
-
-  /* Fetched and decoded catalogue files of this map's window, by URL: a filter change finds
-   * its file here and only repaints. */
-  var datasets = {};
-  function loadDataset(url) {
-    var entry = datasets[url];
-    if (!entry) {
-      entry = datasets[url] = { geo: null, promise: null };
-      entry.promise = fetch(url, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
-          var inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
-          return new Response(inflated).arrayBuffer();
-        })
-        .then(function (buf) { entry.geo = parseDataset(buf); return entry.geo; });
-      entry.promise.catch(function () { delete datasets[url]; });  // a later view retries
-    }
-    return entry;
-  }
-
-  /* A base64 bit mask (least significant bit first) → one byte per feature, and the count. */
-  function unpackMask(b64, n) {
-    var raw = atob(b64), out = new Uint8Array(n), count = 0;
-    for (var i = 0; i < n; i++) {
-      var bit = (raw.charCodeAt(i >> 3) >> (i & 7)) & 1;
-      out[i] = bit; count += bit;
-    }
-    return { visible: out, count: count };
   }
 
   function indexOf(geo, id) {
@@ -546,27 +493,7 @@
     return layer;
   }
 
-  /* A view of a catalogue file (ninohe_geo.fastdata): ``ref`` = {url, mask}. The file is
-   * fetched once per window; with it at hand (every filter change after the first) the layer
-   * is drawn at once, with no flash between the old view and the new. */
-  function addFastDataset(group, ref, opts) {
-    var entry = loadDataset(ref.url), layer;
-    if (entry.geo) {
-      var shown = unpackMask(ref.mask, entry.geo.n);
-      layer = new FastFeatures(entry.geo, opts, shown.visible, shown.count);
-    } else {
-      layer = new FastFeatures(null, opts);
-      entry.promise.then(function (geo) {
-        var later = unpackMask(ref.mask, geo.n);
-        layer._setGeo(geo, later.visible, later.count);
-      }, function (err) { layer._fail(err); });
-    }
-    group.addLayer(layer);
-    return layer;
-  }
-
   window.ninoheGeo = window.ninoheGeo || {};
   window.ninoheGeo.addFastFeatures = addFastFeatures;
-  window.ninoheGeo.addFastDataset = addFastDataset;
   window.ninoheGeo.FastFeatures = FastFeatures;
 })();

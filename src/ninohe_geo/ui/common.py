@@ -19,7 +19,7 @@ import streamlit as st
 
 from ninohe_geo.escape import markdown_text
 from ninohe_geo.i18n import DEFAULT_LANG, parse_lang, t
-from ninohe_geo.maps import fastdata, lod, mapview
+from ninohe_geo.maps import mapview, vectortiles
 from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL, install_static
 from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
 from ninohe_geo.maps.tilesources import available_basemaps
@@ -64,15 +64,13 @@ def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     return cat
 
 
-def map_dataset(cat: Catalog) -> fastdata.FastDataset | None:
-    """A large catalogue's geometry as a static file (:mod:`ninohe_geo.maps.fastdata`), for
+def map_dataset(cat: Catalog) -> vectortiles.TileDataset | None:
+    """A large catalogue as PMTiles vector tiles (:mod:`ninohe_geo.maps.vectortiles`), for
     ``mapview.feature_group(dataset=…)``; None at city scale, where every feature is an SVG
-    element. Written once per catalogue (later calls are a lookup)."""
+    element. Built once per catalogue (kept across restarts; later calls are a lookup)."""
     if len(cat.features) <= mapview.CANVAS_THRESHOLD:
         return None
-    return fastdata.publish(
-        cat.features, static_dir(), STREAMLIT_STATIC_URL, lod.for_zoom(mapview.DEFAULT_ZOOM)
-    )
+    return vectortiles.publish(cat.features, static_dir(), STREAMLIT_STATIC_URL)
 
 
 def catalog() -> Catalog:
