@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     del config
     if REFERENCE_BOUNDARY.is_file():
         os.environ.setdefault(paths.BOUNDARY_ENV, str(REFERENCE_BOUNDARY))
+    # Generated files (the checked catalogue's cache, an installed app's folder) go to a folder
+    # of this run, never the user's cache (app servers started by tests inherit it).
+    if paths.CACHE_ENV not in os.environ:
+        os.environ[paths.CACHE_ENV] = tempfile.mkdtemp(prefix="ninohe-test-cache-")
 
 
 # Test modules do not import this file (another conftest.py, e.g. tests/browser/, can take its

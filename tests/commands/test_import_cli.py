@@ -69,6 +69,24 @@ def test_import_writes_the_layer(root: Path, capsys) -> None:  # type: ignore[no
     assert code == 0, out
 
 
+def test_import_checks_the_folder_once_for_the_next_app_start(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ninohe_geo.paths import CACHE_ENV
+    from ninohe_geo.store import catalogcache
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    source = IMPORT_DATA / "cultural_properties_old_cp932.csv"
+    code, out, _ = _run(["import", str(source), "--layer", "bunkazai", "--data", str(root)], capsys)
+    assert code == 0, out
+    entry = tmp_path / "cache" / catalogcache.FOLDER / catalogcache.cache_key(root)
+    assert (entry / "features.parquet").is_file()  # the folder as it is now, layer included
+    # The app's load then reads it without checking a feature again.
+    monkeypatch.setattr(catalogcache, "load_layers", lambda *a: pytest.fail("checked again"))
+    cat = catalogcache.load_catalog_cached(root, tmp_path / "cache")
+    assert "九戸城跡" in set(cat.features["name_ja"])
+
+
 def test_blocked_import_exits_1_and_writes_nothing(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     before = tree_digest(root)
     code, out, _ = _run(

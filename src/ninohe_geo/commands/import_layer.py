@@ -63,7 +63,26 @@ def run(args: argparse.Namespace) -> int:
         prepared, exclude=args.exclude, repair=args.repair, replace=args.replace, store=store
     )
     print(result.describe())
+    from ninohe_geo.store.file import FileStore
+
+    if isinstance(store, FileStore):
+        prepare_map(store.root)
     return 0
+
+
+def prepare_map(folder: Path) -> None:
+    """Check the data folder once now and keep the result (the next app start reads it as
+    GeoParquet instead of checking every feature), and build a large catalogue's vector tiles
+    where the app serves them: the waiting happens at import, not for the first visitor."""
+    from ninohe_geo.maps import mapview, vectortiles
+    from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL
+    from ninohe_geo.paths import cache_dir, static_dir
+    from ninohe_geo.store.catalogcache import load_catalog_cached
+
+    cat = load_catalog_cached(folder, cache_dir())
+    if len(cat.features) > mapview.CANVAS_THRESHOLD:
+        tiles = vectortiles.publish(cat.features, static_dir(), STREAMLIT_STATIC_URL)
+        print(f"map tiles ready: {tiles.path} ({len(cat.features)} features)")
 
 
 def register(p: argparse.ArgumentParser) -> None:

@@ -311,6 +311,13 @@ def load_catalog(root: Path) -> Catalog:
         DataFileError: only when the plan file is missing or broken.
     """
     plan = load_plan(plan_file(root))
+    return with_projects(root, load_layers(root, plan))
+
+
+def load_layers(root: Path, plan: Plan) -> Catalog:
+    """The catalogue of ``root``'s layer files, read and checked feature by feature, without
+    its projects (:func:`with_projects` adds them). This is the slow part of a load (JSON
+    parsing and one check per feature), which :mod:`ninohe_geo.store.catalogcache` keeps."""
     layers: list[LayerInfo] = []
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
@@ -337,15 +344,29 @@ def load_catalog(root: Path) -> Catalog:
                 unique.append(r)
         records = unique
     features, reference = split_records(records, layers, plan)
-    raw_projects, unreadable = _projects_file(root / "projects.json")
-    projects, refused = checked_projects(raw_projects, plan, "projects.json")
-    with_project_years(features, projects)
     return Catalog(
         plan=plan,
         layers=tuple(layers),
         features=features,
-        problems=(*problems, *unreadable, *refused),
+        problems=tuple(problems),
         reference=reference,
+    )
+
+
+def with_projects(root: Path, layers: Catalog) -> Catalog:
+    """``layers`` (from :func:`load_layers`) with ``root``'s projects (``projects.json``),
+    checked against its plan, and the features' derived ``years`` column filled (in place:
+    ``layers`` is a fresh catalogue of the caller's)."""
+    raw_projects, unreadable = _projects_file(root / "projects.json")
+    projects, refused = checked_projects(raw_projects, layers.plan, "projects.json")
+    features = layers.features
+    with_project_years(features, projects)
+    return Catalog(
+        plan=layers.plan,
+        layers=layers.layers,
+        features=features,
+        problems=(*layers.problems, *unreadable, *refused),
+        reference=layers.reference,
         projects=projects,
     )
 

@@ -24,14 +24,15 @@ from ninohe_geo.model.catalog import (
     emptied_import,
     layer_info,
     layer_kind,
-    load_catalog,
     split_records,
     with_project_years,
 )
 from ninohe_geo.model.checks import Problem, check_feature, duplicate_id_problems
 from ninohe_geo.model.plan import Plan
 from ninohe_geo.model.schema import ALL_FIELDS
+from ninohe_geo.paths import cache_dir
 from ninohe_geo.store.base import Store
+from ninohe_geo.store.catalogcache import load_catalog_cached
 from ninohe_geo.store.registry import configured_location, open_store
 
 
@@ -93,7 +94,7 @@ def open_catalog(location: str | Path | None = None) -> Catalog:
     """
     loc = location if location is not None else configured_location()
     if is_folder(loc):
-        return load_catalog(folder_of(loc))
+        return load_catalog_cached(folder_of(loc), cache_dir())
     store = open_store(loc)
     try:
         return store_catalog(store)

@@ -23,11 +23,12 @@ from ninohe_geo.maps import mapview, vectortiles
 from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL, install_static
 from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
 from ninohe_geo.maps.tilesources import available_basemaps
-from ninohe_geo.model.catalog import Catalog, load_catalog
+from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import LANGS, Lang
-from ninohe_geo.paths import data_dir, layers_dir, plan_file, static_dir
+from ninohe_geo.paths import cache_dir, data_dir, layers_dir, plan_file, static_dir
 from ninohe_geo.query import filters
 from ninohe_geo.query.details import Details
+from ninohe_geo.store.catalogcache import load_catalog_cached
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,7 +60,7 @@ def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
     del signature
-    cat = load_catalog(Path(root))
+    cat = load_catalog_cached(Path(root), cache_dir())  # checked once per folder state
     map_dataset(cat)  # large: write the map's geometry file now, not in a visitor's run
     return cat
 
