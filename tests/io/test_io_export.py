@@ -1,4 +1,4 @@
-"""Exports (ninohe_geo.io.export): four formats, formula-safe CSV, and round trips through the
+"""Exports (ninohe_geo.io.export): six formats, formula-safe CSV, and round trips through the
 importer."""
 
 from __future__ import annotations

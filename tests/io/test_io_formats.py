@@ -17,7 +17,16 @@ from ninohe_geo.io.formats import FORMAT_NAMES, FORMATS, format_by_name, read_so
 def test_every_format_has_an_importable_reader() -> None:
     for fmt in FORMATS:
         assert callable(fmt.read_function()), fmt.name
-    assert FORMAT_NAMES == ("geojson", "gpkg", "shapefile", "kml", "csv", "gtfs")
+    assert FORMAT_NAMES == (
+        "geojson",
+        "gpkg",
+        "fgb",
+        "parquet",
+        "shapefile",
+        "kml",
+        "csv",
+        "gtfs",
+    )
 
 
 def test_unknown_format_name_lists_the_known_ones() -> None:

@@ -169,6 +169,44 @@ def test_dcat_terms_all_come_from_its_context(facts: DatasetFacts) -> None:
     assert shapely.from_wkt(wkt).bounds == facts.bbox  # WKT: longitude first
 
 
+def test_flatgeobuf_and_geoparquet_downloads_are_described(
+    good_catalog: Catalog, tmp_path: Path
+) -> None:
+    files = (("data/plan.fgb", "fgb"), ("data/plan.parquet", "parquet"))
+    for path, fmt in files:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(export_bytes(good_catalog.features, fmt))
+    facts = datasetmeta.facts(good_catalog, tmp_path, files, BASE, "2026-11-27")
+    fgb, parquet = datasetmeta.datapackage(facts)["resources"]
+    assert (fgb["name"], fgb["format"], fgb["mediatype"]) == (
+        "plan-fgb",
+        "fgb",
+        "application/flatgeobuf",
+    )
+    assert parquet["mediatype"] == "application/vnd.apache.parquet"
+    for res in (fgb, parquet):
+        assert res["profile"] == "data-resource" and "encoding" not in res  # binary files
+        assert "EPSG:4326" in res["description"] and "layer" in res["description"]
+    assert "spatial index" in fgb["description"] and "GeoParquet 1." in parquet["description"]
+    assert [d.label("ja") for d in facts.downloads] == [
+        "FlatGeobuf（位置と属性。GISソフト向けの高速な形式）",
+        "GeoParquet（位置と属性。データ分析向けの列指向形式）",
+    ]
+    assert facts.downloads[1].label("en").startswith("GeoParquet (locations and attributes")
+    dist = datasetmeta.dcat_catalog(facts)["dcat:dataset"][0]["dcat:distribution"]
+    # FlatGeobuf has no IANA media type, so no dcat:mediaType IRI that would not resolve.
+    assert "dcat:mediaType" not in dist[0]
+    assert dist[0]["dct:format"] == {"@value": "application/flatgeobuf"}
+    assert dist[1]["dcat:mediaType"] == {
+        "@id": "https://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+    }
+    jsonld = datasetmeta.dataset_jsonld(facts, "en")
+    assert [d["encodingFormat"] for d in jsonld["distribution"]] == [
+        "application/flatgeobuf",
+        "application/vnd.apache.parquet",
+    ]
+
+
 def test_jsonld_script_is_inert_and_still_json() -> None:
     hostile = {"name": "</script><script>alert(1)</script> & <!-- {{ 7*7 }}"}
     text = datasetmeta.jsonld_script(hostile)

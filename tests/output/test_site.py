@@ -50,6 +50,8 @@ def test_layout(site: Path, shipped: Catalog) -> None:
         MARKER,
         publish.GEOJSON_FILE,
         publish.CSV_FILE,
+        publish.FGB_FILE,
+        publish.PARQUET_FILE,
         publish.DATAPACKAGE_FILE,
         publish.DCAT_FILE,
         "static/vendor/leaflet/leaflet.js",
@@ -102,6 +104,47 @@ def test_csv_download(site: Path, shipped: Catalog) -> None:
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,name_ja,name_en")
     assert len(lines) == len(shipped.features) + 1
+
+
+@pytest.mark.parametrize("fmt", ["fgb", "parquet"])
+def test_flatgeobuf_and_geoparquet_downloads_import_back(
+    site: Path, shipped: Catalog, fmt: str
+) -> None:
+    from ninohe_geo.io.formats import read_source
+
+    path = site / (publish.FGB_FILE if fmt == "fgb" else publish.PARQUET_FILE)
+    table = read_source(path)
+    assert table.format == fmt and table.crs == "EPSG:4326"
+    assert {r["id"] for r in table.rows} == set(shipped.features["id"])
+    assert table.columns[0] == "id" and table.columns[-1] == "layer"
+
+
+@pytest.mark.parametrize(
+    ("page", "up", "labels"),
+    [
+        ("data.html", "", ("GeoJSON（", "CSV（", "FlatGeobuf（", "GeoParquet（")),
+        ("en/data.html", "../", ("GeoJSON (", "CSV (", "FlatGeobuf (", "GeoParquet (")),
+    ],
+)
+def test_data_page_offers_every_plan_download(
+    site: Path, page: str, up: str, labels: tuple[str, ...]
+) -> None:
+    html = (site / page).read_text("utf-8")
+    block = re.search(r'<ul class="downloads">(.*?)</ul>', html, re.S)
+    assert block, page
+    links = re.findall(
+        r'<a id="download-([a-z]+)" class="button-link" href="([^"]+)" download>([^<]+)</a>',
+        block.group(1),
+    )
+    assert [(fmt, href) for fmt, href, _ in links] == [
+        ("geojson", up + publish.GEOJSON_FILE),
+        ("csv", up + publish.CSV_FILE),
+        ("fgb", up + publish.FGB_FILE),
+        ("parquet", up + publish.PARQUET_FILE),
+    ]
+    for (_, href, label), start in zip(links, labels, strict=True):
+        assert label.startswith(start), (page, label)
+        assert (site / page).parent.joinpath(href).resolve().is_file(), href
 
 
 def test_index_page_has_every_project_in_plan_order_and_search_data(
@@ -205,8 +248,11 @@ def check_datapackage(root: Path) -> dict[str, Any]:
         data = (root / path).read_bytes()  # every resource file is in the built site
         assert res["bytes"] == len(data), path
         assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), path
-        assert res["format"] in {"geojson", "csv"}
-        data.decode(res["encoding"])
+        assert res["format"] in {"geojson", "csv", "fgb", "parquet"}
+        if res["format"] in {"geojson", "csv"}:
+            data.decode(res["encoding"])
+        else:  # binary: no text encoding is claimed
+            assert "encoding" not in res, path
         if res["format"] == "csv":
             check_table(data.decode("utf-8-sig"), res["schema"], res["dialect"])
     return dp
@@ -279,6 +325,8 @@ def test_datapackage_describes_every_download(site: Path, shipped: Catalog) -> N
     assert {r["path"]: r["mediatype"] for r in dp["resources"]} == {
         publish.GEOJSON_FILE: "application/geo+json",
         publish.CSV_FILE: "text/csv",
+        publish.FGB_FILE: "application/flatgeobuf",
+        publish.PARQUET_FILE: "application/vnd.apache.parquet",
         **{path: "application/geo+json" for path in REFERENCE_FILES},
     }
     titles = [s["title"] for s in dp["sources"]]
@@ -316,6 +364,8 @@ def test_data_page_has_schema_org_dataset(site: Path, page: str) -> None:
     assert downloads == {
         BASE + publish.GEOJSON_FILE: "application/geo+json",
         BASE + publish.CSV_FILE: "text/csv",
+        BASE + publish.FGB_FILE: "application/flatgeobuf",
+        BASE + publish.PARQUET_FILE: "application/vnd.apache.parquet",
         **{BASE + path: "application/geo+json" for path in REFERENCE_FILES},
     }
     for d in doc["distribution"]:
@@ -341,8 +391,22 @@ def test_dcat_catalogue(site: Path) -> None:
     assert dataset["dct:modified"]["@value"] == BUILT.isoformat()
     assert "dct:issued" not in dataset
     urls = [d["dcat:downloadURL"]["@id"] for d in dataset["dcat:distribution"]]
-    assert urls[:2] == [BASE + publish.GEOJSON_FILE, BASE + publish.CSV_FILE]
-    assert set(urls[2:]) == {BASE + path for path in REFERENCE_FILES}
+    assert urls[:4] == [
+        BASE + publish.GEOJSON_FILE,
+        BASE + publish.CSV_FILE,
+        BASE + publish.FGB_FILE,
+        BASE + publish.PARQUET_FILE,
+    ]
+    assert set(urls[4:]) == {BASE + path for path in REFERENCE_FILES}
+    # dcat:mediaType is an IANA media type; FlatGeobuf has none registered, so dct:format.
+    media = {
+        d["dcat:downloadURL"]["@id"]: d.get("dcat:mediaType", d.get("dct:format"))
+        for d in dataset["dcat:distribution"]
+    }
+    assert media[BASE + publish.FGB_FILE] == {"@value": "application/flatgeobuf"}
+    assert media[BASE + publish.PARQUET_FILE] == {
+        "@id": "https://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+    }
 
 
 UNOFFICIAL = {

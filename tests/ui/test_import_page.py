@@ -13,6 +13,19 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "dashboard" / "app.py")
 
 
+def _formats(lang: str) -> list[str]:
+    """The export formats the select box shows, in order (the new binary ones described)."""
+    fgb = {
+        "ja": "FlatGeobuf（.fgb・GISソフト向けの高速な形式）",
+        "en": "FlatGeobuf (.fgb, a fast format for GIS software)",
+    }
+    parquet = {
+        "ja": "GeoParquet（.parquet・データ分析向けの列指向形式）",
+        "en": "GeoParquet (.parquet, a columnar format for data analysis)",
+    }
+    return ["GeoJSON", "GeoPackage", fgb[lang], parquet[lang], "CSV", "KML"]
+
+
 @pytest.mark.parametrize(
     ("lang", "title"), [("ja", "データの取り込みと書き出し"), ("en", "Import and export data")]
 )
@@ -28,7 +41,7 @@ def test_import_page_runs(
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == [title]
     # The export section offers every format for the whole catalogue.
-    assert list(at.selectbox[0].options) == ["GeoJSON", "GeoPackage", "CSV", "KML"]
+    assert list(at.selectbox[0].options) == _formats(lang)
 
 
 @pytest.mark.parametrize(
@@ -57,13 +70,13 @@ def test_reference_download_offers_the_standard_layout_when_it_fits(
     # 指定緊急避難場所一覧 is a reference layer: the plan's download has our formats only, the
     # reference download of that layer offers the dataset's own layout too.
     plan = [s for s in at.selectbox if s.key == "io-download-format"]
-    assert all(list(s.options) == ["GeoJSON", "GeoPackage", "CSV", "KML"] for s in plan)
+    assert all(list(s.options) == _formats(lang) for s in plan)
     assert next(iter(at.selectbox(key="io-reference-download-layer").options)).startswith(
         "指定緊急避難場所一覧" if lang == "ja" else "Emergency evacuation sites"
     )
     options = list(at.selectbox(key="io-reference-download-format").options)
-    assert options[:4] == ["GeoJSON", "GeoPackage", "CSV", "KML"]
-    assert len(options) == 5 and label in options[4]
+    assert options[:6] == _formats(lang)
+    assert len(options) == 7 and label in options[6]
 
 
 def test_upload_is_stored_under_a_fixed_name(tmp_path: Path) -> None:
@@ -86,7 +99,9 @@ def test_default_layer_name(name: str, expected: str) -> None:
 
 
 def test_upload_types_cover_every_format() -> None:
-    assert {"geojson", "json", "gpkg", "zip", "kml", "kmz", "csv"} <= set(importui.UPLOAD_TYPES)
+    assert {"geojson", "json", "gpkg", "fgb", "parquet", "zip", "kml", "kmz", "csv"} <= set(
+        importui.UPLOAD_TYPES
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """``ninohe-geo export --format F OUT [--layout L]``: write everything, or a filtered view, to a
-file; a CSV in a standard open-data layout when the features come from one standard dataset
+file (GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, CSV or KML: :mod:`ninohe_geo.io.export`);
+a CSV in a standard open-data layout when the features come from one standard dataset
 (``--layout auto``, the default; see :mod:`ninohe_geo.io.export_layouts`)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ninohe_geo.query.filters import FeatureFilter
 
 NAME = "export"
-HELP = "export features as GeoJSON, GeoPackage, CSV or KML"
+HELP = "export features as GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, CSV or KML"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,7 +98,13 @@ def register(p: argparse.ArgumentParser) -> None:
         "a reference layer (city-outline, aed, gsi-emergency …) exports that official data."
     )
     p.add_argument("out", type=Path, help="output file")
-    p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        required=True,
+        help="geojson, gpkg (GeoPackage), fgb (FlatGeobuf), parquet (GeoParquet), csv or kml; "
+        "the file name is used as given (name it .geojson, .gpkg, .fgb, .parquet, .csv, .kml)",
+    )
     p.add_argument(
         "--layout",
         choices=LAYOUT_CHOICES,

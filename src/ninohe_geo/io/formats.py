@@ -34,7 +34,8 @@ class Format:
     reader: str
     """``module:function`` that reads it (imported on first use)."""
     gdal_driver: str | None = None
-    """The GDAL driver used, if any (only GPKG and ESRI Shapefile)."""
+    """The GDAL driver used, if any (only GPKG, FlatGeobuf and ESRI Shapefile; GeoParquet is
+    read by pyarrow, not GDAL)."""
 
     def read_function(self) -> Callable[[Path, ReadContext], SourceTable]:
         """The reader, imported now."""
@@ -48,6 +49,13 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format("geojson", "GeoJSON", (".geojson", ".json"), "ninohe_geo.io.read_geojson:read"),
     Format("gpkg", "GeoPackage", (".gpkg",), "ninohe_geo.io.read_gdal:read_gpkg", "GPKG"),
+    Format("fgb", "FlatGeobuf", (".fgb",), "ninohe_geo.io.read_gdal:read_fgb", "FlatGeobuf"),
+    Format(
+        "parquet",
+        "GeoParquet",
+        (".parquet", ".geoparquet"),
+        "ninohe_geo.io.read_columnar:read_geoparquet",
+    ),
     Format(
         "shapefile",
         "Shapefile (.shp, or zipped with .dbf/.shx/.prj)",
@@ -61,12 +69,27 @@ FORMATS: tuple[Format, ...] = (
 )
 FORMAT_NAMES = tuple(f.name for f in FORMATS)
 #: Inside a zip, which member to read when several could be: the first suffix found wins.
-ZIP_PREFERENCE = (".geojson", ".json", ".gpkg", ".shp", ".kml", ".csv")
+ZIP_PREFERENCE = (
+    ".geojson",
+    ".json",
+    ".gpkg",
+    ".fgb",
+    ".parquet",
+    ".geoparquet",
+    ".shp",
+    ".kml",
+    ".csv",
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 SHP_MAGIC = b"\x00\x00\x27\x0a"
 ZIP_MAGIC = b"PK\x03\x04"
+#: FlatGeobuf: "fgb", the major version 3, "fgb", then the patch version (any).
+FGB_MAGIC = b"fgb\x03fgb"
+#: Apache Parquet: the first and the last four bytes; "PARE" ends a file with an encrypted footer.
+PARQUET_MAGIC = b"PAR1"
+PARQUET_ENCRYPTED_MAGIC = b"PARE"
 
 
 def format_by_name(name: str) -> Format:
@@ -82,16 +105,40 @@ def _head(path: Path, n: int = 4096) -> bytes:
         return fh.read(n)
 
 
+def _tail(path: Path, n: int = 4) -> bytes:
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - n))
+        return fh.read(n)
+
+
 def sniff(path: Path, file: str) -> str:
-    """The format of a plain (not zipped) file, decided by its first bytes.
+    """The format of a plain (not zipped) file, decided by its first bytes (and, for Parquet,
+    its last four).
 
     Returns a name from :data:`FORMAT_NAMES` or ``"zip"``. Raises UnsupportedFormatError for
-    anything else — notably XML that is not KML (VRT, GML, …) and SQLite that is not a
-    GeoPackage.
+    anything else — notably XML that is not KML (VRT, GML, …), SQLite that is not a
+    GeoPackage, a FlatGeobuf of another major version and a truncated or encrypted Parquet
+    file. (Whether a Parquet file is GeoParquet is for its reader: that is in the footer.)
     """
     head = _head(path)
     if head.startswith(ZIP_MAGIC):
         return "zip"
+    if head.startswith(FGB_MAGIC):
+        return "fgb"
+    if head.startswith(b"fgb") and head[4:7] == b"fgb":
+        raise UnsupportedFormatError(
+            file, f"a FlatGeobuf of major version {head[3]}: only version 3 is read"
+        )
+    if head.startswith((PARQUET_MAGIC, PARQUET_ENCRYPTED_MAGIC)):
+        tail = _tail(path)
+        if tail == PARQUET_MAGIC and len(head) >= 8:
+            return "parquet"
+        if tail == PARQUET_ENCRYPTED_MAGIC:
+            raise UnsupportedFormatError(file, "an encrypted Parquet file: refused")
+        raise UnsupportedFormatError(
+            file, "starts like a Parquet file but does not end like one (truncated?)"
+        )
     if head.startswith(SQLITE_MAGIC):
         if head[68:72] in GPKG_APPLICATION_IDS:
             return "gpkg"
@@ -136,7 +183,9 @@ def _zip_member(folder: Path, file: str) -> tuple[str, Path]:
     if kml:
         return "kml", kml[0]
     raise UnsupportedFormatError(
-        file, "the zip holds no GeoJSON, GeoPackage, Shapefile, KML, CSV or GTFS feed"
+        file,
+        "the zip holds no GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, Shapefile, KML, CSV "
+        "or GTFS feed",
     )
 
 

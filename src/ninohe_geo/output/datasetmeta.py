@@ -12,7 +12,8 @@ three descriptions, so they cannot disagree:
 
 - :func:`datapackage` — ``datapackage.json``, a Frictionless Data Package
   (https://specs.frictionlessdata.io/data-package/): licence, sources, and one resource per
-  download with its size, SHA-256 and, for the CSV, a Table Schema of its columns;
+  download (GeoJSON, CSV, FlatGeobuf, GeoParquet) with its size, SHA-256 and, for the CSV, a
+  Table Schema of its columns;
 - :func:`dataset_jsonld` — a schema.org ``Dataset`` for the ``<script type="application/ld+json">``
   of the data page, which dataset search engines read;
 - :func:`dcat_catalog` — ``catalog.jsonld``, a DCAT catalogue, which CKAN (ckanext-dcat) harvests.
@@ -106,7 +107,26 @@ BASEMAP_CREDITS: tuple[BaseMapCredit, ...] = (
 )
 
 #: Interface string naming each download format (the data page's button labels).
-_FORMAT_LABEL = {"geojson": "res_data_geojson", "csv": "res_data_csv"}
+_FORMAT_LABEL = {
+    "geojson": "res_data_geojson",
+    "csv": "res_data_csv",
+    "fgb": "io_data_fgb",
+    "parquet": "io_data_parquet",
+}
+#: The download formats that are text (the others are binary: no ``encoding`` to state).
+TEXT_FORMATS = frozenset({"geojson", "csv", "kml"})
+#: Media types without an IANA registration (FlatGeobuf's): DCAT's ``dcat:mediaType`` must be an
+#: IANA media type, so these are said as ``dct:format`` text instead.
+UNREGISTERED_MEDIA_TYPES = frozenset({"application/flatgeobuf"})
+#: What each binary download is, for the Data Package (same fields as the GeoJSON, plus layer).
+_BINARY_NOTES = {
+    "fgb": "FlatGeobuf 3 with a packed Hilbert R-tree spatial index (features in its order), "
+    "EPSG:4326 longitude/latitude; the fields of the GeoJSON's properties plus id and layer, "
+    "as text.",
+    "parquet": "GeoParquet 1.x (Apache Parquet, WKB geometry column 'geometry', CRS in the 'geo' "
+    "metadata), EPSG:4326 longitude/latitude; the fields of the GeoJSON's properties plus id "
+    "and layer, as text columns.",
+}
 #: Table Schema types of the CSV columns that are not text (see ``io.export.to_csv``).
 _COLUMN_TYPES = {"updated": "date", "longitude": "number", "latitude": "number"}
 #: What the CSV adds to the feature schema, as Table Schema descriptions.
@@ -125,7 +145,8 @@ class Download:
     path: str
     """Relative to the site root, with ``/`` (e.g. ``data/ninohe-plan.csv``)."""
     format: str
-    """A key of :data:`ninohe_geo.io.export.MEDIA_TYPES` (``geojson``, ``csv``)."""
+    """A key of :data:`ninohe_geo.io.export.MEDIA_TYPES` (``geojson``, ``csv``, ``fgb``,
+    ``parquet``)."""
     bytes: int
     """Size of the file."""
     sha256: str
@@ -133,7 +154,8 @@ class Download:
     columns: tuple[str, ...] = ()
     """The header row, for a CSV (read back from the file, so it never drifts from the export)."""
     encoding: str = "utf-8"
-    """Text encoding (the CSV starts with a BOM, which UTF-8 readers skip)."""
+    """Text encoding (the CSV starts with a BOM, which UTF-8 readers skip); not stated for the
+    binary formats (:data:`TEXT_FORMATS`)."""
     title_ja: str = ""
     """A reference layer's title (the outline, shelters, AEDs); '' for the plan's downloads."""
     title_en: str = ""
@@ -305,7 +327,7 @@ def _resource(d: Download) -> dict[str, Any]:
         "profile": "tabular-data-resource" if d.format == "csv" else "data-resource",
         "format": d.format,
         "mediatype": d.mediatype,
-        "encoding": d.encoding,
+        **({"encoding": d.encoding} if d.format in TEXT_FORMATS else {}),
         "bytes": d.bytes,
         "hash": f"sha256:{d.sha256}",
         "licenses": [_dp_licence()],
@@ -325,6 +347,8 @@ def _resource(d: Download) -> dict[str, Any]:
         out["schema"] = table_schema(d.columns)
     elif d.format == "geojson":
         out["description"] = "RFC 7946 FeatureCollection (WGS84 longitude/latitude)."
+    elif d.format in _BINARY_NOTES:
+        out["description"] = _BINARY_NOTES[d.format]
     if d.source:
         out["description"] += f" Official reference data, not plan projects. Source: {d.source}"
         out["sources"] = [{"title": d.source}]
@@ -466,6 +490,13 @@ def _wkt(f: DatasetFacts) -> str:
     return "POLYGON((" + ", ".join(f"{x} {y}" for x, y in ring) + "))"
 
 
+def _dcat_media_type(mediatype: str) -> dict[str, Any]:
+    """``dcat:mediaType`` (an IANA media type's IRI), or ``dct:format`` for an unregistered one."""
+    if mediatype in UNREGISTERED_MEDIA_TYPES:
+        return {"dct:format": {"@value": mediatype}}
+    return {"dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{mediatype}"}}
+
+
 def dcat_catalog(f: DatasetFacts) -> dict[str, Any]:
     """A DCAT catalogue of the one dataset (``catalog.jsonld`` at the site root)."""
     licence = {"@id": DATA_LICENCE.url}
@@ -508,9 +539,7 @@ def dcat_catalog(f: DatasetFacts) -> dict[str, Any]:
                 "dct:title": [{"@value": d.label(lang), "@language": lang} for lang in LANGS],
                 "dcat:accessURL": landing,
                 "dcat:downloadURL": {"@id": f.url(d.path)},
-                "dcat:mediaType": {
-                    "@id": f"https://www.iana.org/assignments/media-types/{d.mediatype}"
-                },
+                **_dcat_media_type(d.mediatype),
                 "dcat:byteSize": {"@value": str(d.bytes), "@type": "xsd:nonNegativeInteger"},
                 "spdx:checksum": {
                     "@type": "spdx:Checksum",

@@ -13,7 +13,8 @@ Layout of ``OUT/`` (Japanese at the root, English under ``en/``)::
     index.html, en/index.html              map, search, area / near me, every project
     p/<id>.html, en/p/<id>.html            one shareable page per project
     data.html, en/data.html                downloads, licence, sources; schema.org Dataset JSON-LD
-    data/ninohe-plan.geojson, .csv         the data (RFC 7946; CSV formula-safe), CC BY 4.0
+    data/ninohe-plan.geojson, .csv,        the data (RFC 7946; CSV formula-safe; FlatGeobuf;
+      .fgb, .parquet                       GeoParquet), CC BY 4.0
     datapackage.json, catalog.jsonld       the data described for harvesters (Frictionless, DCAT)
     static/                                Leaflet + plugins (assets.install_static) + site.js
     sitemap.xml, robots.txt
@@ -69,8 +70,15 @@ SITE_ASSETS = PACKAGE_DIR / "site"
 #: Files of the data downloads, relative to the site root.
 GEOJSON_FILE = "data/ninohe-plan.geojson"
 CSV_FILE = "data/ninohe-plan.csv"
+FGB_FILE = "data/ninohe-plan.fgb"
+PARQUET_FILE = "data/ninohe-plan.parquet"
 #: The downloads as (file, export format), in the order the data page and metadata list them.
-DOWNLOADS: tuple[tuple[str, str], ...] = ((GEOJSON_FILE, "geojson"), (CSV_FILE, "csv"))
+DOWNLOADS: tuple[tuple[str, str], ...] = (
+    (GEOJSON_FILE, "geojson"),
+    (CSV_FILE, "csv"),
+    (FGB_FILE, "fgb"),
+    (PARQUET_FILE, "parquet"),
+)
 #: The folder of the reference layers' GeoJSON (one file per layer: the outline, shelters, AEDs).
 REFERENCE_DIR = "data/reference"
 DATAPACKAGE_FILE = datasetmeta.DATAPACKAGE_FILE
@@ -255,8 +263,7 @@ def _render_lang(
         **common,
         page="data.html",
         other_href=("../data.html" if prefix else "en/data.html"),
-        geojson_href=up + GEOJSON_FILE,
-        csv_href=up + CSV_FILE,
+        downloads=[(d.format, up + d.path, d.label(lang)) for d in meta.downloads if not d.source],
         sources=meta.sources + meta.reference_sources,
         count=len(catalog.features),
         reference=[

@@ -1,6 +1,8 @@
 """Download buttons for a set of features (the filtered view or everything), for any page.
 
-One format at a time (a select box, then one button), so a rerun builds one export, not four.
+One format at a time (a select box, then one button), so a rerun builds one export, not six
+(GeoJSON, GeoPackage, FlatGeobuf, GeoParquet, CSV and KML, as
+:data:`~ninohe_geo.io.export.EXPORT_FORMATS` lists them; each file named with its own suffix).
 When every feature comes from layers imported from one standard open-data dataset (the ``auto``
 rule of :mod:`ninohe_geo.io.export_layouts`), the choice also offers a CSV in that dataset's
 layout, labelled with the dataset's name. The map page can offer the filtered view with one
@@ -20,12 +22,13 @@ import geopandas as gpd
 import streamlit as st
 
 from ninohe_geo.i18n import t
-from ninohe_geo.io.export import EXPORT_FORMATS, MEDIA_TYPES, export_bytes
+from ninohe_geo.io.export import EXPORT_FORMATS, EXTENSIONS, MEDIA_TYPES, export_bytes
 from ninohe_geo.io.export_layouts import LAYOUTS, Layout, fitting_layout, layer_mappings
 from ninohe_geo.model.catalog import Catalog, LayerInfo
 from ninohe_geo.model.plan import Lang
 
-LABELS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "csv": "CSV", "kml": "KML"}
+#: The interface string naming each export format in the select box (``locales/io.yaml``).
+LABEL_KEYS = {fmt: f"io_format_{fmt}" for fmt in EXPORT_FORMATS}
 #: The select box's value for a CSV in a standard layout: this prefix + the layout id.
 LAYOUT_OPTION = "csv:"
 
@@ -44,7 +47,7 @@ def option_label(option: str, lang: Lang) -> str:
     if option.startswith(LAYOUT_OPTION):
         layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
         return t("io_download_layout", lang, title=layout.title(lang))
-    return LABELS[option]
+    return t(LABEL_KEYS[option], lang)
 
 
 def download_buttons(
@@ -81,7 +84,7 @@ def _chosen(option: str, file_stem: str) -> tuple[str, Layout | None, str]:
     if option.startswith(LAYOUT_OPTION):
         layout = LAYOUTS[option.removeprefix(LAYOUT_OPTION)]
         return "csv", layout, f"{file_stem}-{layout.id}.csv"
-    return option, None, f"{file_stem}.{option}"
+    return option, None, f"{file_stem}{EXTENSIONS[option]}"
 
 
 def reference_download(catalog: Catalog, lang: Lang, key: str = "reference-download") -> None:
