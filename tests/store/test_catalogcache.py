@@ -85,9 +85,7 @@ def test_projects_are_read_on_every_load(
     assert set(again.features["years"]) == {""}
 
 
-def test_a_damaged_or_unwritable_cache_costs_only_the_slow_load(
-    data: Path, tmp_path: Path
-) -> None:
+def test_a_damaged_or_unwritable_cache_costs_only_the_slow_load(data: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     expected = load_catalog_cached(data, cache)
     entry = cache / catalogcache.FOLDER / cache_key(data)
