@@ -9,7 +9,7 @@
   ``script_finished`` (the whole script, the map's new feature group included). Median and max.
 - **drawn in Chromium** (``--browser``): Playwright drives the system Chromium on the same
   app; a filter change is timed from the click on the option to the map having drawn the new
-  features (SVG elements, or the canvas layer's ``data-painted``/``data-feature-count``), plus
+  features (SVG elements, or the tile layer's ``data-painted``/``data-feature-count``), plus
   two animation frames. It also checks that the Leaflet map survived (a marker set on the
   iframe's window before is still there) and the view (centre, zoom) did not change.
 - server memory (RSS from /proc) after start-up and at the end.
@@ -44,13 +44,13 @@ from bench.load import (
 )
 from ninohe_geo.ui.server import free_port
 
-#: A drawn map: SVG features, or the canvas layer with every feature of the view decoded.
+#: A drawn map: SVG features, or the vector tiles of a large catalogue with every tile in view
+#: painted for a view of ``n`` features.
 DRAWN_JS = """([n]) => {
   const svg = document.querySelectorAll('[data-feature-id]').length;
-  const cv = document.querySelector('canvas.ninohe-fast');
-  const fast = cv && cv.hasAttribute('data-painted')
-    ? Number(cv.getAttribute('data-feature-count')) : -1;
-  return svg === n || fast === n;
+  const tiles = [...document.querySelectorAll('.ninohe-tiles[data-painted]')]
+    .some(el => Number(el.getAttribute('data-feature-count')) === n);
+  return svg === n || tiles;
 }"""
 
 

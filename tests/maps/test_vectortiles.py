@@ -120,3 +120,21 @@ def test_the_mask_has_one_bit_per_catalogue_feature(
     assert dataset.mask(foreign) is None
     assert dataset.position(frame.index[9]) == 9
     assert dataset.position("nope") == -1 and dataset.position(None) == -1
+
+
+def test_no_tile_is_coarsened_or_loses_a_feature(
+    frame: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GDAL coarsens a tile above MAX_SIZE, then leaves features out, and leaves features out
+    above MAX_FEATURES: both limits reach GDAL (a tiny one loses features), ours lose none."""
+
+    def kept(path: Path) -> int:
+        tiles = pyogrio.read_dataframe(path, layer=vectortiles.LAYER, read_geometry=False)
+        return int(tiles["i"].nunique())
+
+    assert kept(vectortiles.build(frame, tmp_path / "whole.pmtiles")) == len(frame)
+    monkeypatch.setattr(vectortiles, "MAX_TILE_BYTES", 400)
+    assert kept(vectortiles.build(frame, tmp_path / "small.pmtiles")) < len(frame)
+    monkeypatch.setattr(vectortiles, "MAX_TILE_BYTES", 2_000_000)
+    monkeypatch.setattr(vectortiles, "MAX_TILE_FEATURES", 10)
+    assert kept(vectortiles.build(frame, tmp_path / "few.pmtiles")) < len(frame)
