@@ -137,9 +137,9 @@ def merged_ids(features: gpd.GeoDataFrame) -> frozenset[str]:
     """Ids of reference records our own features stand for (their ``same_as``)."""
     if features.empty or "same_as" not in features.columns:
         return frozenset()
-    return frozenset(
-        fid for value in features["same_as"] for fid in same_as_ids({"same_as": value})
-    )
+    # Each distinct value once (0.7 s per map run at 100,000 features, one by one).
+    values = pd.unique(features["same_as"].dropna())
+    return frozenset(fid for value in values for fid in same_as_ids({"same_as": value}))
 
 
 def without_merged(reference: gpd.GeoDataFrame, features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
