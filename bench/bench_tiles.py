@@ -7,7 +7,8 @@ polygons around Ninohe, written as the app's GeoJSON layer files):
   start paid before the cache);
 - *load (cache)*: ``load_catalog_cached`` when the folder is unchanged — GeoParquet through
   Arrow (what a restart pays now; ``ninohe-geo import`` fills the cache);
-- *tiles build*: ``vectortiles.build`` — the PMTiles archive, at import (once per catalogue);
+- *server memory, catalogue loaded*: peak RSS of a fresh process that loads it from the cache;
+- *tiles build*: ``vectortiles.publish`` — the PMTiles archive, at import (once per catalogue);
   *archive*: its size;
 - in headless Chromium, a page with Leaflet, protomaps-leaflet and ``ninohe-tiles.js`` served
   from a loopback server with byte ranges, at the whole-city view (1400×900): *first map* —
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -141,6 +143,27 @@ def browser(root: Path) -> dict[str, float]:
     }
 
 
+RSS_SCRIPT = """
+import resource, sys
+from pathlib import Path
+from ninohe_geo.store.catalogcache import load_catalog_cached
+cat = load_catalog_cached(Path(sys.argv[1]), Path(sys.argv[2]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def loaded_rss_mb(root: Path, cache: Path) -> float:
+    """Peak memory of a fresh process that loads the catalogue from the cache (what the app's
+    server holds before any visitor), in MB."""
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_SCRIPT, str(root), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def measure(n: int, repeat: int, work: Path, with_browser: bool) -> dict[str, float]:
     root = work / f"data-{n}"
     write_dataset(root, n, REPO / "geodata")
@@ -149,11 +172,14 @@ def measure(n: int, repeat: int, work: Path, with_browser: bool) -> dict[str, fl
     out["check (GeoJSON) (s)"] = timed(lambda: load_catalog(root), max(1, repeat // 2))
     cat = load_catalog_cached(root, cache)  # fills the cache (as ninohe-geo import does)
     out["load (cache) (s)"] = timed(lambda: load_catalog_cached(root, cache), repeat)
+    out["server memory, catalogue loaded (MB)"] = loaded_rss_mb(root, cache)
     site = work / f"site-{n}"
     install_static(site / "static")
-    archive = site / "static" / vectortiles.FOLDER / "plan.pmtiles"
-    out["tiles build (s)"] = timed(lambda: vectortiles.build(cat.features, archive), 1)
-    dataset = vectortiles.publish(cat.features, site / "static", "static")
+    built: list[vectortiles.TileDataset] = []
+    out["tiles build (s)"] = timed(
+        lambda: built.append(vectortiles.publish(cat.features, site / "static", "static")), 1
+    )
+    dataset = built[0]
     out["archive bytes"] = float(dataset.path.stat().st_size)
     if with_browser:
         _page(site, dataset, cat)
@@ -163,7 +189,7 @@ def measure(n: int, repeat: int, work: Path, with_browser: bool) -> dict[str, fl
 
 
 def _cell(step: str, value: float) -> str:
-    if "bytes" in step or "fetches" in step:
+    if "bytes" in step or "fetches" in step or "(MB)" in step:
         return f"{value:,.0f}"
     return f"{value:.3f}"
 
