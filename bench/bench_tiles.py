@@ -16,7 +16,10 @@ polygons around Ninohe, written as the app's GeoJSON layer files):
   (scripts, archive ranges; base-map tiles excluded, there are none here); *filter (max of
   20)* — a new mask handed to a new layer (as a Streamlit rerun does) to every tile painted,
   the slowest of 20 alternating filters; *tile fetches on filter* — ranges fetched by those 20
-  (0: they only repaint).
+  (0: they only repaint);
+- *app: restart → first map*: the app itself on the folder (cache and tiles as
+  ``ninohe-geo import`` leaves them), from starting the process to the first visitor's map
+  painted in Chromium (median of two restarts).
 
 No assertion on time here: ``tests/test_bench.py`` runs this at tiny sizes as a smoke test.
 
@@ -164,6 +167,52 @@ def loaded_rss_mb(root: Path, cache: Path) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def app_restart(root: Path, cache: Path) -> dict[str, float]:
+    """The app itself (``ninohe-geo app`` on ``root``, cache filled as ``ninohe-geo import``
+    leaves it): process start → health check → the first visitor's map painted (every tile in
+    view), in Chromium at 1400×900; the median of two restarts."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from ninohe_geo.commands.import_layer import prepare_map
+    from ninohe_geo.paths import CACHE_ENV
+    from ninohe_geo.ui.server import start_app
+
+    os.environ[CACHE_ENV] = str(cache)
+    prepare_map(root)  # what the import did: cache and tiles ready
+    healthy, drawn = [], []
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium"
+        )
+        for _ in range(2):
+            page = chromium.new_page(viewport={"width": 1400, "height": 900})
+            start = time.perf_counter()
+            app = start_app(root, timeout_s=600)
+            healthy.append(time.perf_counter() - start)
+            try:
+                page.goto(app.url)
+                frame = page.wait_for_selector(
+                    "iframe[title*='st_folium']", state="attached", timeout=600_000
+                ).content_frame()
+                # The tiles painted (large), or the features as SVG elements (small data).
+                frame.wait_for_selector(
+                    ".ninohe-tiles[data-painted], [data-feature-id]",
+                    state="attached",
+                    timeout=600_000,
+                )
+                drawn.append(time.perf_counter() - start)
+            finally:
+                app.stop()
+                page.close()
+        chromium.close()
+    return {
+        "app: restart → healthy (s)": statistics.median(healthy),
+        "app: restart → first map (s)": statistics.median(drawn),
+    }
+
+
 def measure(n: int, repeat: int, work: Path, with_browser: bool) -> dict[str, float]:
     root = work / f"data-{n}"
     write_dataset(root, n, REPO / "geodata")
@@ -184,6 +233,7 @@ def measure(n: int, repeat: int, work: Path, with_browser: bool) -> dict[str, fl
     if with_browser:
         _page(site, dataset, cat)
         out |= browser(site)
+        out |= app_restart(root, cache)
     shutil.rmtree(root, ignore_errors=True)
     return out
 

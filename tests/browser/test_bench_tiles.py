@@ -32,5 +32,6 @@ def test_tiles_bench_smoke(tmp_path: Path, chromium_path: str) -> None:
     for step in ("check (GeoJSON) (s)", "load (cache) (s)", "tiles build (s)", "archive bytes"):
         assert f"| {step} | " in text
     assert "| first map (s) | " in text and "| first view bytes | " in text
+    assert "| app: restart → first map (s) | " in text
     assert "| tile fetches on filter | 0 | 0 | – |" in text
     assert "| 50 features | 120 features | ratio |" in text and "## Machine" in text
