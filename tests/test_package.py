@@ -23,6 +23,9 @@ def test_the_wheel_carries_the_data_the_pages_and_the_licences(installed: Instal
     assert "ninohe_geo/dashboard/views/map.py" in names
     assert "ninohe_geo/streamlit-config.toml" in names
     assert "ninohe_geo/vendor/leaflet-draw/leaflet.draw.js" in names
+    # Large maps' vector tiles: protomaps-leaflet from npm, with its BSD licence and version.
+    for name in ("protomaps-leaflet.js", "LICENSE", "package.json"):
+        assert f"ninohe_geo/vendor/protomaps-leaflet/{name}" in names
     assert not any(n.startswith("ninohe_geo/dashboard/static/") for n in names)
     assert not any("users.json" in n or n.endswith(".lock") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -40,6 +43,21 @@ def test_it_runs_from_site_packages_not_the_checkout(installed: Installed) -> No
     assert checkout == "None"
     assert "site-packages" in data and not data.startswith(str(REPO_ROOT))
     assert static.startswith(installed.env["NINOHE_GEO_CACHE"])
+
+
+def test_the_installed_map_serves_its_npm_libraries_from_site_packages(
+    installed: Installed,
+) -> None:
+    probe = subprocess.run(
+        [str(installed.bin / "python"), "-c",
+         "from ninohe_geo.maps.assets import assets; "
+         "print(*[a.source for a in assets() if 'vendor/protomaps' in a.target "
+         "or 'leaflet-draw' in a.target], sep='\\n')"],
+        cwd=installed.work, env=installed.env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    sources = probe.stdout.split()
+    assert any(s.endswith("protomaps-leaflet.js") for s in sources)
+    assert all("site-packages" in s and not s.startswith(str(REPO_ROOT)) for s in sources)
 
 
 def test_validate_export_and_publish_in_an_empty_folder(installed: Installed) -> None:
