@@ -35,3 +35,21 @@ def test_tiles_bench_smoke(tmp_path: Path, chromium_path: str) -> None:
     assert "| app: restart → first map (s) | " in text
     assert "| tile fetches on filter | 0 | 0 | – |" in text
     assert "| 50 features | 120 features | ratio |" in text and "## Machine" in text
+
+
+@pytest.mark.browser
+def test_million_bench_smoke(chromium_path: str) -> None:
+    """The million-feature runner at a tiny size: every step printed; no timing checks."""
+    del chromium_path
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_tiles_million", "--n", "300"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for step in ("memory holding the frame", "tiles build", "first map (s)", "filter, max of 20"):
+        assert step in done.stdout
+    assert "tile fetches on filter: 0" in done.stdout
