@@ -19,6 +19,20 @@ Layout of ``OUT/`` (Japanese at the root, English under ``en/``)::
     static/                                Leaflet + plugins (assets.install_static) + site.js
     sitemap.xml, robots.txt
 
+A large catalogue (more than :data:`TILED_THRESHOLD` features — a city's parcels or building
+footprints) is published the way the app draws it: the features are not inlined in the page but
+served as static PMTiles vector tiles (:func:`ninohe_geo.maps.vectortiles.publish`, the very
+archive and names file the app builds), and what the page's script needs beyond the first view
+is fetched only when it is used::
+
+    data/tiles/plan-<digest>.pmtiles, .json   the tiles and the ids and names (tooltip, lists)
+    data/search.json                          the search keys (on the first search)
+    data/places.json                          each feature's box (on a tap or "near me")
+
+The index page then lists the first :data:`TILED_LIST_SAMPLE` projects of each policy area
+(every project keeps its own page); a search, "my area" or a tap lists up to
+:data:`TILED_LIST_MAX` of them, nearest first where there is a place to measure from.
+
 No CDN at run time (tiles aside), no server-side code. Templates are Jinja2 with autoescape on;
 data reaches ``<script>`` only as JSON through :func:`~ninohe_geo.escape.script_json`.
 The data's licence, attributions and machine-readable descriptions come from
@@ -33,6 +47,7 @@ site this command built (it holds :data:`MARKER`); anything else is refused, nev
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -41,16 +56,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import geopandas as gpd
 import jinja2
+import numpy as np
+import shapely
 from markupsafe import Markup
 
 from ninohe_geo.errors import NinoheGeoError
 from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import STRINGS, t
 from ninohe_geo.io.export import export_bytes
+from ninohe_geo.maps import vectortiles
 from ninohe_geo.maps.assets import install_static
 from ninohe_geo.maps.basemaps import DEFAULT_BASEMAP
-from ninohe_geo.maps.mapview import data_bounds, features_payload
+from ninohe_geo.maps.mapview import CANVAS_THRESHOLD, data_bounds, features_payload
+from ninohe_geo.maps.style import style_options
 from ninohe_geo.maps.tilesources import basemap
 from ninohe_geo.model import districts
 from ninohe_geo.model.catalog import Catalog, LayerInfo
@@ -85,6 +105,19 @@ DATAPACKAGE_FILE = datasetmeta.DATAPACKAGE_FILE
 DCAT_FILE = datasetmeta.DCAT_FILE
 #: Used in sitemap.xml when no --base-url is given (say so: a real host must pass its URL).
 DEFAULT_BASE_URL = "http://localhost:8000/"
+#: Above this many features the site's map draws from vector tiles (as the app's does).
+TILED_THRESHOLD = CANVAS_THRESHOLD
+#: The folder of the tiled site's data files, relative to the site root.
+TILED_DIR = "data"
+SEARCH_FILE = "data/search.json"
+PLACES_FILE = "data/places.json"
+#: Projects of each policy area listed on a tiled site's index page before any search.
+TILED_LIST_SAMPLE = 20
+#: Most projects a tiled site lists at once (the map shows every match).
+TILED_LIST_MAX = 100
+#: Coordinates in :data:`PLACES_FILE` are integers of this many degrees (1.1 m north–south):
+#: fine enough for distances given in tens of metres.
+PLACES_UNIT = 1e-5
 
 
 class PublishError(NinoheGeoError):
@@ -99,6 +132,42 @@ class SiteReport:
     pages: int
     projects: int
     bytes: int
+
+
+@dataclass(frozen=True)
+class TiledData:
+    """Where a tiled site's data files are, relative to the site root."""
+
+    tiles: vectortiles.TileDataset
+    tiles_url: str
+    names_url: str
+
+
+def _tiled(features: gpd.GeoDataFrame) -> bool:
+    return len(features) > TILED_THRESHOLD
+
+
+def places_json(features: gpd.GeoDataFrame) -> bytes:
+    """Each feature's bounding box, in tile order, as integers of :data:`PLACES_UNIT` degrees
+    (``boxes``: minx, miny, maxx, maxy, … flat), and the tile positions of the schematic ones
+    (no real place: never measured to)."""
+    bounds = shapely.bounds(np.asarray(features.geometry.values))
+    boxes = np.rint(bounds / PLACES_UNIT).astype(np.int64)
+    boxes[~np.isfinite(bounds)] = 0
+    schematic = np.flatnonzero(features["accuracy"].to_numpy() == "schematic")
+    doc = {"unit": PLACES_UNIT, "boxes": boxes.ravel().tolist(), "schematic": schematic.tolist()}
+    return json.dumps(doc, separators=(",", ":")).encode("utf-8")
+
+
+def _write_tiled(features: gpd.GeoDataFrame, root: Path) -> TiledData:
+    """The tiled site's data files (see the module docstring) for ``features`` in plan order."""
+    dataset = vectortiles.publish(features, root / TILED_DIR, TILED_DIR)
+    _write(
+        root / SEARCH_FILE,
+        json.dumps(build_index(features).to_json(), ensure_ascii=False, separators=(",", ":")),
+    )
+    _write(root / PLACES_FILE, places_json(features))
+    return TiledData(tiles=dataset, tiles_url=dataset.url, names_url=dataset.names_url)
 
 
 def _env() -> jinja2.Environment:
@@ -132,15 +201,58 @@ def _reference_payload(catalog: Catalog, lang: Lang) -> dict[str, Any]:
     return payload
 
 
-def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
-    """The JSON the index page's script reads: map payload, search keys, area rankings, words."""
+def _area_rank(features: gpd.GeoDataFrame, tiled: bool) -> dict[str, list[list[Any]]]:
+    """Each district's projects, nearest first: all of them, or the nearest
+    :data:`TILED_LIST_MAX` (placed ones only) on a tiled site."""
+    out = {}
+    for d in districts.DISTRICTS:
+        ranked = districts.rank(features, d.lat, d.lon)
+        if tiled:
+            ranked = [r for r in ranked if r[1] is not None][:TILED_LIST_MAX]
+        out[d.id] = [[fid, m] for fid, m in ranked]
+    return out
+
+
+def site_data(
+    catalog: Catalog, lang: Lang, tiled: TiledData | None = None, up: str = ""
+) -> dict[str, Any]:
+    """The JSON the index page's script reads: the map payload (or, on a tiled site, where its
+    tiles and data files are: ``up`` leads from the page to the site root), search keys, area
+    rankings, words."""
     order = residents.plan_order(catalog)
     features = residents.subset(catalog.features, order)
     chosen = basemap(DEFAULT_BASEMAP)
-    area_rank = {d.id: districts.rank(features, d.lat, d.lon) for d in districts.DISTRICTS}
+    area_rank = _area_rank(features, tiled is not None)
+    if tiled is None:
+        drawing: dict[str, Any] = {
+            "payload": features_payload(features, lang),
+            "index": build_index(features).to_json(),
+            "schematic": {
+                str(fid): True
+                for fid, acc in zip(features["id"], features["accuracy"], strict=True)
+                if acc == "schematic"
+            },
+        }
+    else:
+        drawing = {
+            "tiles": {
+                "url": up + tiled.tiles_url,
+                "names": up + tiled.names_url,
+                "search": up + SEARCH_FILE,
+                "places": up + PLACES_FILE,
+                "count": len(features),
+                "maxZoom": vectortiles.MAX_ZOOM,
+                "listMax": TILED_LIST_MAX,
+            },
+            "tileOptions": {
+                **style_options(catalog.plan),
+                "lang": lang,
+                "loadError": t("fast_data_error", lang),
+            },
+        }
     return {
         "lang": lang,
-        "payload": features_payload(features, lang),
+        **drawing,
         "options": residents.map_options(catalog, lang),
         "legend": residents.legend_with_marks(catalog, lang),
         "basemap": {
@@ -151,7 +263,6 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
         "bounds": data_bounds(catalog.features),
         # The city outline (N03, a reference layer), drawn under everything (issue #13).
         "reference": _reference_payload(catalog, lang),
-        "index": build_index(features).to_json(),
         "areas": {
             d.id: {
                 "note": t("res_area_note", lang, point=d.point(lang)),
@@ -165,11 +276,6 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
         # The evacuation-site finder (issue #13) runs in the browser over these GSI sites.
         "sites": finder_sites(catalog.reference, lang),
         "hazardLabels": {code: hazard_label(code, lang) for code in HAZARD_CODES},
-        "schematic": {
-            str(fid): True
-            for fid, acc in zip(features["id"], features["accuracy"], strict=True)
-            if acc == "schematic"
-        },
         "strings": {
             key: t(key, lang)
             for key in (
@@ -190,9 +296,14 @@ def site_data(catalog: Catalog, lang: Lang) -> dict[str, Any]:
                 "about_distance",
                 "reference_title",
                 "tiles_unavailable",
+                "res_distance",
+                "res_distance_at_least",
             )
         }
-        | {"count": t("res_count", lang, shown="{shown}", total="{total}")},
+        | {
+            "count": t("res_count", lang, shown="{shown}", total="{total}"),
+            "listFirst": t("res_list_first", lang, listed="{listed}", shown="{shown}"),
+        },
         "schematicDistance": districts.format_distance(None, lang),
     }
 
@@ -217,11 +328,13 @@ def _render_lang(
     root: Path,
     built: str,
     meta: datasetmeta.DatasetFacts,
+    tiled: TiledData | None = None,
 ) -> list[str]:
     """Write one language's pages into ``root``; returns their paths relative to the root."""
     prefix = _prefix(lang)
     up = "../" if prefix else ""
     cards = residents.project_cards(catalog, lang)
+    listed = cards if tiled is None else _sample(cards)
     words = _words(lang)
     common = {
         "lang": lang,
@@ -237,10 +350,11 @@ def _render_lang(
         page="index.html",
         other_href="../index.html" if prefix else "en/index.html",
         cards=cards,
-        groups=_groups(catalog, cards, lang),
+        groups=_groups(catalog, listed, lang, cards if tiled is not None else None),
+        tiled=tiled is not None,
         areas=[("", t("res_area_all", lang))] + [(d.id, d.name(lang)) for d in districts.DISTRICTS],
         hazards=[(code, hazard_label(code, lang)) for code in FINDER_HAZARDS],
-        data_json=Markup(script_json(site_data(catalog, lang))),  # noqa: S704 - escaped JSON
+        data_json=Markup(script_json(site_data(catalog, lang, tiled, up))),  # noqa: S704 - escaped JSON
     )
     _write(root / prefix / "index.html", index)
     pages.append(f"{prefix}index.html")
@@ -285,14 +399,37 @@ def _render_lang(
     return pages
 
 
-def _groups(catalog: Catalog, cards: list[residents.ProjectCard], lang: Lang) -> list[Any]:
-    """Cards grouped under their pillar, in plan order: [(heading, colour mark, [cards])]."""
+def _sample(cards: list[residents.ProjectCard]) -> list[residents.ProjectCard]:
+    """The first :data:`TILED_LIST_SAMPLE` cards of each policy area, in plan order."""
+    seen: dict[int, int] = {}
+    out = []
+    for card in cards:
+        seen[card.pillar_index] = seen.get(card.pillar_index, 0) + 1
+        if seen[card.pillar_index] <= TILED_LIST_SAMPLE:
+            out.append(card)
+    return out
+
+
+def _groups(
+    catalog: Catalog,
+    cards: list[residents.ProjectCard],
+    lang: Lang,
+    every: list[residents.ProjectCard] | None = None,
+) -> list[Any]:
+    """Cards grouped under their pillar, in plan order: [(heading, colour mark, [cards],
+    note)]; ``note`` says how many more the pillar has when ``cards`` are a sample of ``every``."""
     out = []
     for index, pillar in enumerate(catalog.plan.pillars):
         members = [c for c in cards if c.pillar_index == index]
         if members:
             heading = f"{pillar.short(lang)} {pillar.name(lang)} — {pillar.theme(lang)}"
-            out.append((heading, residents.map_marks(catalog.plan)[index], members))
+            total = len(members) if every is None else sum(c.pillar_index == index for c in every)
+            note = (
+                t("res_list_more", lang, listed=len(members), total=total)
+                if total > len(members)
+                else ""
+            )
+            out.append((heading, residents.map_marks(catalog.plan)[index], members, note))
     return out
 
 
@@ -346,11 +483,13 @@ def build_site(
         for path, fmt in DOWNLOADS:
             _write(tmp / path, export_bytes(catalog.features, fmt))
         reference_files = _write_reference(catalog, tmp)
+        features = residents.subset(catalog.features, residents.plan_order(catalog))
+        tiled = _write_tiled(features, tmp) if _tiled(features) else None
         base = base_url if base_url.endswith("/") else base_url + "/"
         meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built, reference_files)
         pages: list[str] = []
         for lang in LANGS:
-            pages += _render_lang(env, catalog, lang, tmp, built, meta)
+            pages += _render_lang(env, catalog, lang, tmp, built, meta, tiled)
         _write(tmp / DATAPACKAGE_FILE, datasetmeta.json_file(datasetmeta.datapackage(meta)))
         _write(tmp / DCAT_FILE, datasetmeta.json_file(datasetmeta.dcat_catalog(meta)))
         _write(tmp / "sitemap.xml", sitemap(pages, base_url, built))

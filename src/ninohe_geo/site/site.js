@@ -8,6 +8,14 @@
  * area, the three nearest GSI designated emergency evacuation sites for the chosen hazard, in a
  * straight line (equirectangular metres, as for the projects), numbered on the map and listed.
  *
+ * A large catalogue (data.tiles; ninohe_geo.output.site.TILED_THRESHOLD) is not in the page:
+ * the map draws it from the site's PMTiles archive with ninoheGeo.addTileDataset (ninohe-tiles.js,
+ * as the app does), a search repaints it through the tile layer's mask, and the ids and names,
+ * the search keys and the features' boxes are fetched from the site's data/ folder only when a
+ * search, an area, a tap or "near me" first needs them. The list then shows up to
+ * data.tiles.listMax projects; a distance to a feature's box is "at least" that far (a box is
+ * never farther than the feature inside it), to a point exactly that far.
+ *
  * Search folds the query with the same rules as ninohe_geo/search.py (normalize, fold_romaji)
  * over the keys precomputed there (names, readings in hiragana, romaji). Location is read only
  * when the "near me" button is pressed and never leaves the browser.
@@ -38,10 +46,10 @@
     if (!KANA_OR_KANJI.test(word)) { forms.push(foldRomaji(word)); }
     return forms.filter(function (f) { return f; });
   }
-  function matches(query) {
+  function matches(query, index) {
     var words = normalize(query).split(/\s+/).filter(function (w) { return w; });
     var wanted = words.map(queryForms);
-    return data.index.filter(function (entry) {
+    return index.filter(function (entry) {
       return wanted.every(function (forms) {
         return forms.some(function (f) {
           return entry[1].some(function (key) { return key.indexOf(f) >= 0; });
@@ -52,7 +60,7 @@
 
   /* ---- the map ---- */
   var map = L.map("map", { gestureHandling: true, zoomControl: true });
-  window.ninoheSiteMap = map;
+  window.ninoheSiteMap = map;  // for tests and tools, as window.ninoheSiteTiles (a tiled site)
   L.tileLayer(data.basemap.url, {
     attribution: data.basemap.attribution, maxZoom: data.basemap.maxZoom,
     maxNativeZoom: data.basemap.maxZoom
@@ -67,11 +75,61 @@
   var b = data.bounds;
   if (b) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); } else { map.setView([40.23, 141.25], 11); }
   var group = L.featureGroup().addTo(map);
-  var P = data.payload, rowOf = {};
-  P.ids.forEach(function (id, i) { rowOf[id] = i; });
-  var selected = null, shown = P.ids.slice();
+  var T = data.tiles || null, P = data.payload || null, rowOf = {};
+  var total = T ? T.count : P.ids.length;
+  if (P) { P.ids.forEach(function (id, i) { rowOf[id] = i; }); }
+  var selected = null, shown = P ? P.ids.slice() : [];
+
+  /* ---- a tiled site's data: the tile layer, and the files fetched when first needed ---- */
+  var tileLayer = null, loaded = {}, files = {};
+  if (T) {
+    tileLayer = ninoheGeo.addTileDataset(group, {
+      url: T.url, names: T.names, mask: null, count: T.count, selected: -1, maxZoom: T.maxZoom
+    }, data.tileOptions);
+    window.ninoheSiteTiles = tileLayer;
+    tileLayer.on("click", function (e) {
+      var props = e.layer && e.layer.toGeoJSON().properties;
+      if (props) { select(props.id, true); }
+    });
+  }
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status + " for " + url); }
+      return r.json();
+    });
+  }
+  /* "names" (ids and names, in tile order), "search" (the keys), "places" (boxes). */
+  function need(key) {
+    if (!files[key]) {
+      files[key] = (key === "names" ? tileLayer.names() : fetchJson(T[key])).then(function (doc) {
+        loaded[key] = doc;
+        if (key === "names") { doc.ids.forEach(function (id, i) { rowOf[id] = i; }); }
+        return doc;
+      });
+      files[key].catch(function (err) {
+        files[key] = null;  // a later search retries
+        if (window.console) { window.console.error("ninohe-geo:", err); }
+        note.textContent = data.tileOptions.loadError;
+      });
+    }
+    return files[key];
+  }
+  function nameOf(i) {
+    var names = loaded.names;
+    return (data.lang === "en" ? names.names_en : names.names_ja)[i] || "";
+  }
+  function maskOf(ids) {
+    var bits = new Uint8Array((T.count + 7) >> 3);
+    ids.forEach(function (id) { var i = rowOf[id]; bits[i >> 3] |= 1 << (i & 7); });
+    return bits;
+  }
+  function boxOf(i) {
+    var b = loaded.places.boxes, u = loaded.places.unit;
+    return [b[4 * i] * u, b[4 * i + 1] * u, b[4 * i + 2] * u, b[4 * i + 3] * u];
+  }
 
   function draw() {
+    if (T) { return; }  // the tile layer repaints itself (setMask, setSelected)
     group.clearLayers();
     var sub = { ids: [], names: [], pillars: [], loose: [], geoms: [] };
     shown.forEach(function (id) {
@@ -91,18 +149,30 @@
   }
 
   function select(id, fromMap) {
+    if (T && !fromMap && !(loaded.names && loaded.places)) {
+      Promise.all([need("names"), need("places")]).then(function () { select(id, fromMap); }, function () {});
+      return;
+    }
     if (rowOf[id] === undefined) { return; }
     selected = id;
-    draw();
+    if (T) { tileLayer.setSelected(rowOf[id]); } else { draw(); }
     document.querySelectorAll(".project.selected").forEach(function (el) { el.classList.remove("selected"); });
-    var item = document.getElementById("f-" + id);
+    // A tiled site's list is written by updateTiled (its entries carry no id: the page's sample
+    // has the f-<id> ones).
+    var item = T && !sorted.hidden ? sorted.querySelector('li[data-id="' + CSS.escape(id) + '"]')
+      : document.getElementById("f-" + id);
     if (item) {
       item.classList.add("selected");
       if (fromMap) { item.scrollIntoView({ block: "start" }); item.querySelector("a").focus({ preventScroll: true }); }
     }
     if (!fromMap) {
-      var g = L.geoJSON(ninoheGeo.decodeGeometry(P.geoms[rowOf[id]]));
-      var bb = g.getBounds();
+      var bb;
+      if (T) {
+        var box = boxOf(rowOf[id]);
+        bb = L.latLngBounds([[box[1], box[0]], [box[3], box[2]]]);
+      } else {
+        bb = L.geoJSON(ninoheGeo.decodeGeometry(P.geoms[rowOf[id]])).getBounds();
+      }
       if (bb.isValid()) { map.fitBounds(bb, { maxZoom: 15 }); }
     }
   }
@@ -117,6 +187,7 @@
   var heading = document.getElementById("list-heading");
   var count = document.getElementById("count");
   var note = document.getElementById("note");
+  var listNote = document.getElementById("list-note");
   var none = document.getElementById("none");
   var ranking = null; /* [[id, metres|null], …] when sorted by distance */
 
@@ -125,8 +196,10 @@
     return m < 1000 ? (Math.round(m / 10) * 10) + " m" : (m / 1000).toFixed(1) + " km";
   }
 
+  var updating = 0;
   function update() {
-    var hits = matches(document.getElementById("q").value);
+    if (T) { updateTiled(); return; }
+    var hits = matches(document.getElementById("q").value, data.index);
     var hitSet = {};
     hits.forEach(function (id) { hitSet[id] = true; });
     if (ranking) {
@@ -158,6 +231,63 @@
     count.textContent = S.count.replace("{shown}", shown.length).replace("{total}", P.ids.length);
     none.hidden = shown.length > 0;
     draw();
+  }
+
+  /* A tiled site: the map shows every match (the mask); the list, when there is a search or a
+   * place to sort from, up to T.listMax of them, written here (the page lists a sample). */
+  function updateTiled() {
+    var query = document.getElementById("q").value.trim();
+    var seq = ++updating;
+    var wanted = query || ranking ? [need("names")] : [];
+    if (query) { wanted.push(need("search")); }
+    Promise.all(wanted).then(function () {
+      if (seq !== updating) { return; }  // a newer update is on its way
+      var hits = query ? matches(query, loaded.search) : null, hitSet = null;
+      if (hits) {
+        hitSet = {};
+        hits.forEach(function (id) { hitSet[id] = true; });
+      }
+      tileLayer.setMask(hits ? maskOf(hits) : null);
+      var count_ = hits ? hits.length : total;
+      var rows = null;
+      if (ranking) {
+        rows = ranking.filter(function (r) { return !hitSet || hitSet[r[0]]; });
+      } else if (hits) {
+        rows = hits.map(function (id) { return [id]; });
+      }
+      sorted.textContent = "";
+      if (rows) {
+        rows.slice(0, T.listMax).forEach(function (r) { sorted.appendChild(listItem(r)); });
+        heading.textContent = ranking ? S.res_list_near : S.res_list_plan;
+      } else {
+        heading.textContent = S.res_list_plan;
+      }
+      sorted.hidden = !rows; grouped.hidden = !!rows;
+      listNote.hidden = !(rows && rows.length > T.listMax);
+      listNote.textContent = rows ? say(S.listFirst, { listed: T.listMax, shown: rows.length }) : "";
+      count.textContent = S.count.replace("{shown}", count_).replace("{total}", total);
+      none.hidden = count_ > 0;
+    }, function () {});
+  }
+  /* One list entry of a tiled site: [id, metres|undefined, at least?] → <li>, text only. */
+  function listItem(r) {
+    var id = r[0], li = document.createElement("li");
+    li.className = "project" + (id === selected ? " selected" : "");
+    li.setAttribute("data-id", id);
+    var h = document.createElement("h4"), a = document.createElement("a");
+    a.href = "p/" + encodeURIComponent(id) + ".html";
+    a.textContent = nameOf(rowOf[id]);
+    h.appendChild(a); li.appendChild(h);
+    if (r.length > 1) {
+      var dl = document.createElement("dl"), div = document.createElement("div");
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      div.className = "distance";
+      dt.textContent = S.res_distance;
+      dd.textContent = r[2] ? say(S.res_distance_at_least, { distance: formatDistance(r[1]) })
+        : formatDistance(r[1]);
+      div.appendChild(dt); div.appendChild(dd); dl.appendChild(div); li.appendChild(dl);
+    }
+    return li;
   }
 
   /* ---- my area, near me ---- */
@@ -196,6 +326,28 @@
   function inCity(lat, lon) {
     var box = data.cityBox;
     return lon >= box[0] && lat >= box[1] && lon <= box[2] && lat <= box[3];
+  }
+  /* A tiled site: every placed feature by the distance to its box — exact for a point, a lower
+   * bound for a line or an area (flagged "at least"); schematic ones are not ranked. */
+  function rankBoxes(lat, lon) {
+    var boxes = loaded.places.boxes, u = loaded.places.unit, skip = {}, out = [];
+    loaded.places.schematic.forEach(function (i) { skip[i] = true; });
+    var k = Math.cos(lat * Math.PI / 180);
+    for (var i = 0; i < T.count; i++) {
+      if (skip[i]) { continue; }
+      var x0 = boxes[4 * i] * u, y0 = boxes[4 * i + 1] * u, x1 = boxes[4 * i + 2] * u, y1 = boxes[4 * i + 3] * u;
+      var dx = Math.max(x0 - lon, 0, lon - x1) * k * 111320, dy = Math.max(y0 - lat, 0, lat - y1) * 110540;
+      out.push([loaded.names.ids[i], Math.sqrt(dx * dx + dy * dy), x0 !== x1 || y0 !== y1]);
+    }
+    out.sort(function (x, y) { return x[1] - y[1]; });
+    return out;
+  }
+  /* Ranking from a place: at once (in the page), or once the tiled site's files are here. */
+  function rankThen(lat, lon, then) {
+    if (!T) { ranking = rankFrom(lat, lon); then(); return; }
+    Promise.all([need("names"), need("places")]).then(function () {
+      ranking = rankBoxes(lat, lon); then();
+    }, function () {});
   }
   function rankFrom(lat, lon) {
     var placed = [], unplaced = [];
@@ -268,13 +420,13 @@
    * and the projects sorted from there, with the point and its sites in view. */
   map.on("click", function (e) {
     var lat = e.latlng.lat, lon = e.latlng.lng;
+    if (tileLayer && tileLayer.pickAt(lat, lon) >= 0) { return; }  // a feature's own click
     if (!inCity(lat, lon)) { tapOutside.hidden = false; return; }
-    ranking = rankFrom(lat, lon);
     area.value = "";
     note.textContent = S.res_tap_active;
     clearBtn.hidden = true;
     setOrigin({ at: [lat, lon], name: S.res_tap_point, tapped: true });
-    update();
+    rankThen(lat, lon, update);
     var hits = nearestSites(lat, lon, hazardSel.value);
     var bounds = L.latLngBounds([[lat, lon]].concat(hits.map(function (h) {
       return [h.site.lat, h.site.lon];
@@ -293,12 +445,11 @@
       if (!inCity(lat, lon)) {
         note.textContent = S.res_near_me_outside; return;
       }
-      ranking = rankFrom(lat, lon);
       area.value = "";
       note.textContent = S.res_near_me_active;
       clearBtn.hidden = false;
       setOrigin({ at: [lat, lon], name: S.res_near_me_point, tapped: false });
-      update();
+      rankThen(lat, lon, update);
       map.setView([lat, lon], 14);
     }, function () {
       note.textContent = S.res_near_me_failed;
