@@ -98,12 +98,37 @@ def test_a_changed_catalogue_is_a_new_archive_and_old_ones_are_pruned(
     old = first.path.stat().st_mtime - (vectortiles.KEEP_DAYS + 1) * 86400
     for path in (tmp_path / vectortiles.FOLDER).iterdir():
         os.utime(path, (old, old))
+    (tmp_path / vectortiles.FOLDER / ".tmp-killed.pmtiles").write_bytes(b"half")
+    os.utime(tmp_path / vectortiles.FOLDER / ".tmp-killed.pmtiles", (old, old))
+    vectortiles._published.clear()  # the server that published it is gone
     changed = frame.copy()
     changed.loc[changed.index[0], "name_ja"] = "変えた名前"
     second = vectortiles.publish(changed, tmp_path, "/app/static")
     assert second.digest != first.digest
     left = sorted(p.name for p in (tmp_path / vectortiles.FOLDER).iterdir())
     assert left == sorted([second.path.name, Path(second.names_url).name])
+
+
+def test_an_archive_in_use_is_never_pruned_and_comes_back_if_removed(
+    frame: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    vectortiles._published.clear()
+    first = vectortiles.publish(frame, tmp_path, "/app/static")
+    old = first.path.stat().st_mtime - (vectortiles.KEEP_DAYS + 1) * 86400
+    for path in (tmp_path / vectortiles.FOLDER).iterdir():
+        os.utime(path, (old, old))
+    # Still in use here: publishing another catalogue (an import beside it) spares it ...
+    changed = frame.copy()
+    changed.loc[changed.index[0], "name_ja"] = "変えた名前"
+    vectortiles.publish(changed, tmp_path, "/app/static")
+    assert first.path.is_file()
+    # ... a remembered publish marks it fresh again (another server's prune spares it) ...
+    assert vectortiles.publish(frame, tmp_path, "/app/static") is first
+    assert first.path.stat().st_mtime > old + 86400
+    # ... and if someone removed it anyway, the next publish writes it again.
+    first.path.unlink()
+    again = vectortiles.publish(frame, tmp_path, "/app/static")
+    assert again.path == first.path and again.path.is_file()
 
 
 def test_the_mask_has_one_bit_per_catalogue_feature(

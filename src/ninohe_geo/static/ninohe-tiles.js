@@ -48,7 +48,7 @@
     function loose(z, f) { return shown(z, f) && !!f.props.l; }
     function kind(k, test) { return function (z, f) { return f.geomType === k && test(z, f); }; }
     var dash = st.looseDash;
-    function selected(z, f) { return f.props.i === state.selected; }
+    function selected(z, f) { return f.props.i === state.selected && shown(z, f); }  // not a hidden one
     return [
       { dataLayer: "plan", filter: kind(3, shown),
         symbolizer: new P.PolygonSymbolizer({ fill: color, opacity: st.areaFillOpacity }) },
@@ -126,6 +126,18 @@
     /* For tests and tools: is feature i shown; which shown feature is at a place (-1: none). */
     layer.shown = function (i) { return shownIn(state.bits, i); };
     layer.pickAt = function (lat, lng) { return pick(layer, state, L.latLng(lat, lng)); };
+    /* For pages that filter without a server (the published site): a new mask (base64 as
+     * ref.mask, a Uint8Array of bits, or null for every feature) or selection repaints the
+     * tiles already decoded; names() is the names file, fetched once per window. */
+    layer.setMask = function (mask) {
+      state.bits = typeof mask === "string" ? unpackMask(mask) : (mask || null);
+      layer.rerenderTiles();
+    };
+    layer.setSelected = function (i) {
+      state.selected = typeof i === "number" ? i : -1;
+      layer.rerenderTiles();
+    };
+    layer.names = function () { return namesOf(ref.url); };
     var lang = opts.lang === "en" ? "en" : "ja";
     var tip = L.tooltip({ direction: "top", sticky: true, offset: [0, -6] });
     var hover = -1, failed = null;
