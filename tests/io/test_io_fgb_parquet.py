@@ -357,3 +357,23 @@ def test_a_polygon_beside_a_multipolygon_stays_a_polygon(
     table = read_source(export_file(two, fmt, tmp_path / f"two.{fmt}"))
     types = {r["id"]: g.geom_type for r, g in zip(table.rows, table.geometries, strict=True) if g}
     assert types == {"poly": "Polygon", "multi": "MultiPolygon"}
+
+
+def test_nested_geoparquet_values_arrive_as_json_text(tmp_path: Path) -> None:
+    """A struct holding a list (pyarrow hands it over with numpy arrays inside) is read as
+    JSON text, not a crash."""
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["a"],
+            "tags": [{"kinds": ["park", "shelter"], "floors": [1, 2]}],
+            "blob": [b"\x00\x01"],
+        },
+        geometry=[Point(141.3, 40.27)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "nested.parquet"
+    frame.to_parquet(path)
+    table = read_source(path)
+    row = table.rows[0]
+    assert json.loads(row["tags"] or "") == {"kinds": ["park", "shelter"], "floors": [1, 2]}
+    assert row["id"] == "a" and row["blob"]

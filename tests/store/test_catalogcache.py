@@ -91,6 +91,8 @@ def test_a_damaged_or_unwritable_cache_costs_only_the_slow_load(data: Path, tmp_
     entry = cache / catalogcache.FOLDER / cache_key(data)
     (entry / "features.parquet").write_bytes(b"PAR1 not really")
     _same(load_catalog_cached(data, cache), expected)
+    # ... and the damaged entry is written again: the next start is fast.
+    assert catalogcache._read(entry, data).features.index.equals(expected.features.index)
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     _same(load_catalog_cached(data, blocked), expected)
@@ -106,3 +108,41 @@ def test_old_entries_are_pruned(data: Path, tmp_path: Path) -> None:
     entries = [p for p in (cache / catalogcache.FOLDER).iterdir() if not p.name.startswith(".")]
     assert len(entries) == catalogcache.KEEP
     assert cache_key(data) in {p.name for p in entries}
+
+
+def test_a_layer_that_cannot_be_read_is_reported_and_the_rest_loads(
+    data: Path, tmp_path: Path
+) -> None:
+    (data / "layers" / "broken.geojson").mkdir()  # a folder where a layer file should be
+    cat = load_catalog_cached(data, tmp_path / "cache")
+    assert len(cat.features) == len(load_catalog(REPO / "geodata").features)
+    assert any("broken.geojson" in p.file for p in cat.problems)
+
+
+def test_a_save_during_the_load_is_not_stored_under_the_old_key(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    layer = sorted((data / "layers").glob("*.geojson"))[0]
+    original = layer.read_bytes()
+    key = cache_key(data)
+    real = catalogcache.load_layers
+
+    def load_then_edit(*args: object) -> Catalog:
+        loaded = real(*args)  # type: ignore[arg-type]
+        layer.write_bytes(original + b"\n")  # an editor saves after the read, before the write
+        return loaded
+
+    monkeypatch.setattr(catalogcache, "load_layers", load_then_edit)
+    load_catalog_cached(data, cache)
+    assert not (cache / catalogcache.FOLDER / key).exists()
+
+
+def test_an_entry_of_another_shape_is_not_used(data: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = load_catalog_cached(data, cache)
+    entry = cache / catalogcache.FOLDER / cache_key(data)
+    expected.features.drop(columns=["years"]).to_parquet(entry / "features.parquet")
+    with pytest.raises(ValueError, match="columns"):
+        catalogcache._read(entry, data)
+    _same(load_catalog_cached(data, cache), expected)

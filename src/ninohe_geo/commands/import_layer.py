@@ -66,7 +66,13 @@ def run(args: argparse.Namespace) -> int:
     from ninohe_geo.store.file import FileStore
 
     if isinstance(store, FileStore):
-        prepare_map(store.root)
+        try:
+            prepare_map(store.root)
+        except Exception as err:
+            print(
+                f"warning: the import is saved, but the map could not be prepared now ({err}); "
+                "the app prepares it when it next starts (the first visitor waits longer)"
+            )
     return 0
 
 

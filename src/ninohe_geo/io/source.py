@@ -69,10 +69,20 @@ def text_value(value: Any) -> str | None:
         return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list)) or hasattr(value, "tolist"):
         import json
 
-        return json.dumps(value, ensure_ascii=False)
+        # Nested columnar values (a struct holding a list arrives as a numpy array) as JSON text.
+        return json.dumps(value, ensure_ascii=False, default=_plain)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """``json.dumps`` fallback for the numpy and bytes values inside nested columnar cells."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, bytes):
+        return value.hex()
     return str(value)
 
 

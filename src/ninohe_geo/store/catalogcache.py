@@ -35,7 +35,14 @@ from typing import Any
 
 import geopandas as gpd
 
-from ninohe_geo.model.catalog import Catalog, LayerInfo, load_layers, with_projects
+from ninohe_geo.model.catalog import (
+    COLUMNS,
+    REFERENCE_COLUMNS,
+    Catalog,
+    LayerInfo,
+    load_layers,
+    with_projects,
+)
 from ninohe_geo.model.checks import Problem
 from ninohe_geo.model.plan import load_plan
 from ninohe_geo.paths import layers_dir, plan_file
@@ -55,9 +62,31 @@ def _package_version() -> str:
         return "0"
 
 
+def _code_digest() -> bytes:
+    """The checking code's own bytes (``model/``): a checkout reports one package version
+    across every change, and a new check must not be answered by an entry the old code made."""
+    global _CODE
+    if _CODE is None:
+        h = hashlib.sha256()
+        model = Path(__file__).resolve().parents[1] / "model"
+        for path in sorted(model.glob("*.py")):
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+        _CODE = h.digest()
+    return _CODE
+
+
+_CODE: bytes | None = None
+
+
 def cache_key(root: Path) -> str:
-    """The content key of a data folder (see the module docstring)."""
+    """The content key of a data folder (see the module docstring).
+
+    Raises:
+        OSError: a layer file that cannot be read (the caller then loads without the cache,
+        and the loader reports the file).
+    """
     h = hashlib.sha256(f"ninohe-catalog/{VERSION}/{_package_version()}".encode())
+    h.update(_code_digest())
     plan = plan_file(root)
     h.update(b"\0plan\0" + (plan.read_bytes() if plan.is_file() else b""))
     folder = layers_dir(root)
@@ -92,13 +121,19 @@ def _write(entry: Path, cat: Catalog, key: str) -> None:
 
 
 def _read(entry: Path, root: Path) -> Catalog:
+    """An entry's catalogue; ValueError when its tables are not the shape this code makes."""
     meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    features = gpd.read_parquet(entry / "features.parquet")
+    reference = gpd.read_parquet(entry / "reference.parquet")
+    for frame, columns in ((features, COLUMNS), (reference, REFERENCE_COLUMNS)):
+        if [c for c in frame.columns if c != "geometry"] != list(columns):
+            raise ValueError(f"{entry}: cached columns differ from this version's")
     return Catalog(
         plan=load_plan(plan_file(root)),
         layers=tuple(LayerInfo(**layer) for layer in meta["layers"]),
-        features=gpd.read_parquet(entry / "features.parquet"),
+        features=features,
         problems=tuple(Problem(**p) for p in meta["problems"]),
-        reference=gpd.read_parquet(entry / "reference.parquet"),
+        reference=reference,
     )
 
 
@@ -119,20 +154,26 @@ def load_catalog_cached(root: Path, cache: Path) -> Catalog:
     Raises:
         DataFileError: only when the plan file is missing or broken (as ``load_catalog``).
     """
-    key = cache_key(root)
+    try:
+        key = cache_key(root)
+    except OSError:  # a layer that cannot be read: the loader names it, as without a cache
+        return with_projects(root, load_layers(root, load_plan(plan_file(root))))
     folder = cache / FOLDER
     entry = folder / key
     if (entry / "meta.json").is_file():
         try:
             layers = _read(entry, root)
         except (OSError, ValueError, KeyError, TypeError):
-            layers = None  # damaged: load and check the files, as without a cache
+            layers = None  # damaged: load and check the files, and write the entry again
+            shutil.rmtree(entry, ignore_errors=True)
         if layers is not None:
             entry.touch()  # recently used: pruned last
             return with_projects(root, layers)
     layers = load_layers(root, load_plan(plan_file(root)))
     try:
-        if not (entry / "meta.json").is_file():
+        # Written only when the files are still what the key was made of: a save between the
+        # key and the read must not be stored under the old content's key.
+        if not (entry / "meta.json").is_file() and cache_key(root) == key:
             _write(entry, layers, key)
         _prune(folder, entry)
     except OSError:
