@@ -82,7 +82,10 @@ def test_sitemap_lists_every_page(site: Path, shipped: Catalog) -> None:
 def test_no_cdn_every_script_and_style_is_local(site: Path) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for ref in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
+        # (rel="alternate" names the page's other language by its URL: not a resource)
+        for ref in re.findall(
+            r'<(?:script|link)(?! rel="alternate")[^>]+(?:src|href)="([^"]+)"', html
+        ):
             assert not ref.startswith(("http:", "https:", "//")), (page, ref)
             if ref.endswith((".js", ".css")):
                 assert (page.parent / ref).resolve().is_file(), (page, ref)
@@ -599,3 +602,19 @@ def test_the_evacuation_site_finder_ships_its_sites_and_hazards(
     assert options[0][1] == "洪水"
     en = (site / "en" / "index.html").read_text(encoding="utf-8")
     assert "Kind of disaster" in en and 'value="flood">Flood<' in en
+
+
+def test_alternates_are_absolute_and_every_page_has_the_icon(site: Path) -> None:
+    """Search engines want absolute hreflang links, both languages and x-default (Lighthouse)."""
+    html = (site / "en" / "p" / "kunohe-castle-ruins.html").read_text(encoding="utf-8")
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    assert links == {
+        "ja": BASE + "p/kunohe-castle-ruins.html",
+        "en": BASE + "en/p/kunohe-castle-ruins.html",
+        "x-default": BASE + "p/kunohe-castle-ruins.html",
+    }
+    assert (site / "static/site/favicon.svg").read_bytes().startswith(b"<svg")
+    for page in ("index.html", "en/index.html", "data.html", "p/kunohe-castle-ruins.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        assert icon and (site / page).parent.joinpath(icon.group(1)).resolve().is_file(), page

@@ -329,6 +329,7 @@ def _render_lang(
     built: str,
     meta: datasetmeta.DatasetFacts,
     tiled: TiledData | None = None,
+    base: str = DEFAULT_BASE_URL,
 ) -> list[str]:
     """Write one language's pages into ``root``; returns their paths relative to the root."""
     prefix = _prefix(lang)
@@ -348,6 +349,7 @@ def _render_lang(
     index = env.get_template("index.html").render(
         **common,
         page="index.html",
+        alternates=alternates(base, "index.html"),
         other_href="../index.html" if prefix else "en/index.html",
         cards=cards,
         groups=_groups(catalog, listed, lang, cards if tiled is not None else None),
@@ -364,6 +366,7 @@ def _render_lang(
         html = env.get_template("project.html").render(
             **{**common, "root": up + "../"},
             page=f"p/{card.id}.html",
+            alternates=alternates(base, f"p/{card.id}.html"),
             other_href=(f"../../p/{card.id}.html" if prefix else f"../en/p/{card.id}.html"),
             card=card,
             indicators=details.indicators,
@@ -376,6 +379,7 @@ def _render_lang(
     data_page = env.get_template("data.html").render(
         **common,
         page="data.html",
+        alternates=alternates(base, "data.html"),
         other_href=("../data.html" if prefix else "en/data.html"),
         downloads=[(d.format, up + d.path, d.label(lang)) for d in meta.downloads if not d.source],
         sources=meta.sources + meta.reference_sources,
@@ -397,6 +401,14 @@ def _render_lang(
     _write(root / prefix / "data.html", data_page)
     pages.append(f"{prefix}data.html")
     return pages
+
+
+def alternates(base: str, page: str) -> list[tuple[str, str]]:
+    """``<link rel="alternate" hreflang>`` targets of a page (its path within a language's
+    folder): absolute URLs under the site's base URL, as search engines expect, both languages
+    and ``x-default`` (Japanese)."""
+    ja, en = urljoin(base, page), urljoin(base, f"en/{page}")
+    return [("ja", ja), ("en", en), ("x-default", ja)]
 
 
 def _sample(cards: list[residents.ProjectCard]) -> list[residents.ProjectCard]:
@@ -478,7 +490,7 @@ def build_site(
         install_static(tmp / "static")
         site_dir = tmp / "static" / "site"
         site_dir.mkdir(parents=True, exist_ok=True)
-        for name in ("site.js", "site.css"):
+        for name in ("site.js", "site.css", "favicon.svg"):
             shutil.copyfile(SITE_ASSETS / name, site_dir / name)
         for path, fmt in DOWNLOADS:
             _write(tmp / path, export_bytes(catalog.features, fmt))
@@ -489,7 +501,7 @@ def build_site(
         meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built, reference_files)
         pages: list[str] = []
         for lang in LANGS:
-            pages += _render_lang(env, catalog, lang, tmp, built, meta, tiled)
+            pages += _render_lang(env, catalog, lang, tmp, built, meta, tiled, base)
         _write(tmp / DATAPACKAGE_FILE, datasetmeta.json_file(datasetmeta.datapackage(meta)))
         _write(tmp / DCAT_FILE, datasetmeta.json_file(datasetmeta.dcat_catalog(meta)))
         _write(tmp / "sitemap.xml", sitemap(pages, base_url, built))

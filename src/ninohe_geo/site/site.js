@@ -437,7 +437,8 @@
     ranking = null; note.textContent = ""; setOrigin(null); update(); hazardSel.focus();
   });
 
-  if (navigator.geolocation) { nearBtn.hidden = false; }
+  // Shown from the start (no layout shift); hidden where the browser cannot locate at all.
+  if (!navigator.geolocation) { nearBtn.hidden = true; }
   nearBtn.addEventListener("click", function () {
     note.textContent = S.res_near_me_locating;
     navigator.geolocation.getCurrentPosition(function (p) {
@@ -472,7 +473,9 @@
     note.textContent = data.areas[area.value].note;
     setOrigin({ at: data.areas[area.value].at, name: data.areas[area.value].point, tapped: false });
   }
-  update();
+  // The page as written already shows everything in plan order: only a preset view (or a tiled
+  // site's layer) needs the full update; otherwise drawing the map is all (less start-up work).
+  if (T || ranking || document.getElementById("q").value) { update(); } else { draw(); }
   function fromHash() {
     var m = /^#f-([a-z0-9][a-z0-9\-_.]*)$/.exec(location.hash);
     if (m) { select(m[1], false); }
