@@ -11,8 +11,10 @@ so. Editable installs (``uv sync`` in a checkout) read ``node_modules`` in place
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +51,14 @@ class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
         target = "ninohe_geo/vendor/protomaps-leaflet"
         for name in ("dist/protomaps-leaflet.js", "package.json", "LICENSE"):
             include[str(PROTOMAPS / name)] = f"{target}/{Path(name).name}"
+        # The licences of what its one-file build bundles (pmtiles, pbf, …), written here from
+        # node_modules by ninohe_geo/maps/npmnotices.py (loaded on its own: no package import).
+        spec = importlib.util.spec_from_file_location(
+            "npmnotices", ROOT / "src" / "ninohe_geo" / "maps" / "npmnotices.py"
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out = Path(tempfile.mkdtemp(prefix="ninohe-npm-notices-")) / module.NOTICES
+        out.write_text(module.notices(ROOT / "node_modules", "protomaps-leaflet"), encoding="utf-8")
+        include[str(out)] = f"{target}/{module.NOTICES}"

@@ -24,8 +24,14 @@ def test_the_wheel_carries_the_data_the_pages_and_the_licences(installed: Instal
     assert "ninohe_geo/streamlit-config.toml" in names
     assert "ninohe_geo/vendor/leaflet-draw/leaflet.draw.js" in names
     # Large maps' vector tiles: protomaps-leaflet from npm, with its BSD licence and version.
-    for name in ("protomaps-leaflet.js", "LICENSE", "package.json"):
+    for name in ("protomaps-leaflet.js", "LICENSE", "package.json", "THIRD-PARTY-NOTICES.txt"):
         assert f"ninohe_geo/vendor/protomaps-leaflet/{name}" in names
+    # ... and the notices of what its one-file build bundles (pmtiles, pbf, …), each with its text.
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        notices = wheel.read("ninohe_geo/vendor/protomaps-leaflet/THIRD-PARTY-NOTICES.txt")
+    for bundled in ("pmtiles", "pbf", "@mapbox/vector-tile", "rbush", "fflate"):
+        assert f"==== {bundled} ".encode() in notices, bundled
+    assert b"Redistribution and use in source and binary forms" in notices  # a BSD text
     assert not any(n.startswith("ninohe_geo/dashboard/static/") for n in names)
     assert not any("users.json" in n or n.endswith(".lock") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

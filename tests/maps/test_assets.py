@@ -22,7 +22,9 @@ def test_every_asset_source_exists() -> None:
 
 def test_install_writes_every_asset(tmp_path: Path) -> None:
     written = install_static(tmp_path)
-    assert written == [a.target for a in assets()]
+    assert written == [a.target for a in assets()] + [
+        "vendor/protomaps-leaflet/THIRD-PARTY-NOTICES.txt"
+    ]
     for asset in assets():
         target = tmp_path / asset.target
         assert target.read_bytes() == asset.source.read_bytes()

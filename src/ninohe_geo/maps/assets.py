@@ -19,6 +19,7 @@ from pathlib import Path
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_gesturehandling
 
+from ninohe_geo.atomic import write_atomic
 from ninohe_geo.paths import CHECKOUT, PACKAGE_DIR
 
 #: Where Streamlit serves the app's static folder.
@@ -83,7 +84,32 @@ def assets() -> tuple[Asset, ...]:
         for image in sorted((leaflet / "images").glob("*.png"))
     ]
     files += draw_assets()  # Leaflet.draw, linked by the editing page only (maps.drawtools)
+    # protomaps-leaflet's licence travels with every copy of it.
+    files.append(
+        Asset(
+            npm_file("protomaps-leaflet", "LICENSE", "."),
+            "vendor/protomaps-leaflet/LICENSE",
+            "file",
+        )
+    )
     return tuple(files)
+
+
+def protomaps_notices() -> bytes:
+    """The licence notices of what protomaps-leaflet's one-file build bundles
+    (:mod:`ninohe_geo.maps.npmnotices`): from the wheel, else made from the checkout's
+    ``node_modules``."""
+    from ninohe_geo.maps.npmnotices import NOTICES, notices
+
+    shipped = PACKAGE_DIR / "vendor" / "protomaps-leaflet" / NOTICES
+    if shipped.is_file():
+        return shipped.read_bytes()
+    if CHECKOUT is not None and (CHECKOUT / "node_modules" / "protomaps-leaflet").is_dir():
+        return notices(CHECKOUT / "node_modules", "protomaps-leaflet").encode("utf-8")
+    raise FileNotFoundError(
+        "protomaps-leaflet's third-party notices are missing: in a checkout run `npm ci`; "
+        "an installed package carries them"
+    )
 
 
 #: Where Leaflet.draw is served (under the static folder).
@@ -163,6 +189,14 @@ def install_static(static_dir: Path) -> list[str]:
             Path(tmp).unlink(missing_ok=True)
             raise
         written.append(asset.target)
+    from ninohe_geo.maps.npmnotices import NOTICES
+
+    notices = static_dir / "vendor" / "protomaps-leaflet" / NOTICES
+    text = protomaps_notices()
+    if not notices.is_file() or notices.read_bytes() != text:
+        write_atomic(notices, text)
+        os.chmod(notices, 0o644)
+        written.append(f"vendor/protomaps-leaflet/{NOTICES}")
     return written
 
 
