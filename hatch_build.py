@@ -38,8 +38,8 @@ class NpmAssetsHook(BuildHookInterface):  # type: ignore[misc]
             npm = shutil.which("npm")
             if npm is None:
                 raise RuntimeError(
-                    "building the wheel needs Leaflet.draw and protomaps-leaflet from npm: install npm "
-                    "(Debian: apt-get install npm) or run `npm ci` in the checkout first"
+                    "building the wheel needs Leaflet.draw and protomaps-leaflet from npm: install "
+                    "npm (Debian: apt-get install npm) or run `npm ci` in the checkout first"
                 )
             command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
             subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603

@@ -3,7 +3,8 @@
 protomaps-leaflet's ``dist/protomaps-leaflet.js`` is one file holding its dependencies too
 (pmtiles, pbf, @mapbox/vector-tile, rbush, …), each under its own BSD, ISC or MIT licence, whose
 notices must travel with every copy: the wheel (``hatch_build.py`` writes this file there) and
-every static folder the app or the published site serves (:func:`ninohe_geo.maps.assets.install_static`).
+every static folder the app or the published site serves
+(:func:`ninohe_geo.maps.assets.install_static`).
 The list is walked from the package's ``package.json`` dependencies as installed in
 ``node_modules`` (``npm ci`` from ``package-lock.json``), type-only packages (``@types/``) aside.
 
