@@ -163,3 +163,26 @@ def test_no_tile_is_coarsened_or_loses_a_feature(
     monkeypatch.setattr(vectortiles, "MAX_TILE_BYTES", 2_000_000)
     monkeypatch.setattr(vectortiles, "MAX_TILE_FEATURES", 10)
     assert kept(vectortiles.build(frame, tmp_path / "few.pmtiles")) < len(frame)
+
+
+def test_only_the_newest_archives_are_kept_after_many_edits(
+    frame: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """Every edit of a large catalogue is a new archive: beyond KEEP_LATEST, one unused for
+    an hour goes, well before KEEP_DAYS."""
+    vectortiles._published.clear()
+    folder = tmp_path / vectortiles.FOLDER
+    made = []
+    for n in range(vectortiles.KEEP_LATEST + 2):
+        edited = frame.copy()
+        edited.loc[edited.index[0], "name_ja"] = f"編集 {n}"
+        made.append(vectortiles.publish(edited, tmp_path, "/app/static"))
+        vectortiles._published.clear()  # a server that moved on
+        age = made[-1].path.stat().st_mtime - 7200 + n  # two hours ago, oldest first
+        for path in (made[-1].path, made[-1].path.with_suffix(".json")):
+            os.utime(path, (age, age))
+    last = vectortiles.publish(frame, tmp_path, "/app/static")
+    left = {p.name for p in folder.glob("plan-*.pmtiles")}
+    kept = {d.path.name for d in made[-(vectortiles.KEEP_LATEST - 1) :]} | {last.path.name}
+    assert left == kept
+    assert {p.stem for p in folder.glob("plan-*.json")} == {Path(n).stem for n in kept}

@@ -76,6 +76,9 @@ MAX_TILE_FEATURES = 10_000_000
 SIMPLIFICATION = 8
 #: Files not used for this many days are removed when a new one is written.
 KEEP_DAYS = 7
+#: Beyond the newest this many archives, one unused for an hour is removed too (every edit of
+#: a large catalogue is a new archive: 22 MB each at 100,000 features).
+KEEP_LATEST = 6
 
 
 @dataclass(frozen=True)
@@ -199,10 +202,24 @@ def _prune(folder: Path, keep: set[Path]) -> None:
     cutoff = now - KEEP_DAYS * 86400
     in_use = keep | {d.path for _, d in _published.values()}
     in_use |= {d.path.with_suffix(".json") for _, d in _published.values()}
-    for old in [*folder.glob("plan-*.pmtiles"), *folder.glob("plan-*.json")]:
+    archives = []
+    for path in folder.glob("plan-*.pmtiles"):
         try:
-            if old not in in_use and old.stat().st_mtime < cutoff:
-                old.unlink()
+            archives.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    archives.sort(reverse=True)
+    for rank, (mtime, archive) in enumerate(archives):
+        if archive in in_use or not (
+            mtime < cutoff or (rank >= KEEP_LATEST and mtime < now - 3600)
+        ):
+            continue
+        for old in (archive, archive.with_suffix(".json")):
+            old.unlink(missing_ok=True)
+    for names in folder.glob("plan-*.json"):  # a names file whose archive is gone
+        try:
+            if not names.with_suffix(".pmtiles").exists() and names.stat().st_mtime < cutoff:
+                names.unlink()
         except OSError:
             continue
     for tmp in folder.glob(".tmp-*"):
@@ -211,6 +228,15 @@ def _prune(folder: Path, keep: set[Path]) -> None:
                 tmp.unlink()
         except OSError:
             continue
+
+
+def _still_there(dataset: TileDataset) -> bool:
+    """True when both files of a remembered archive are still there (marked in use again)."""
+    names = dataset.path.with_suffix(".json")
+    if dataset.path.is_file() and names.is_file():  # not removed under us
+        _keep_fresh(dataset.path, names)
+        return True
+    return False
 
 
 def _keep_fresh(*paths: Path) -> None:
@@ -234,14 +260,13 @@ def publish(features: gpd.GeoDataFrame, static_dir: Path, static_url: str) -> Ti
     file of that digest is there yet (remembered for that very frame object), and where the
     browser finds them."""
     key = (id(features), str(static_dir), static_url.rstrip("/"))
+    hit = _published.get(key)  # a remembered catalogue does not wait for another's build
+    if hit is not None and hit[0] is features and _still_there(hit[1]):
+        return hit[1]
     with _lock:
         hit = _published.get(key)
-        if hit is not None and hit[0] is features:
-            dataset = hit[1]
-            names = dataset.path.with_suffix(".json")
-            if dataset.path.is_file() and names.is_file():  # not removed under us
-                _keep_fresh(dataset.path, names)
-                return dataset
+        if hit is not None and hit[0] is features and _still_there(hit[1]):
+            return hit[1]
         digest = digest_of(features)
         folder = static_dir / FOLDER
         path = folder / f"plan-{digest}.pmtiles"
