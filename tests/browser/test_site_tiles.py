@@ -187,3 +187,47 @@ def test_axe_on_the_tiled_page_and_its_written_list(browser: Any, tiled_url: str
         assert violations == [], describe(violations)
     finally:
         context.close()
+
+
+def test_a_click_on_the_map_selects_the_listed_project(
+    browser: Any, tiled_url: str, shipped: Catalog
+) -> None:
+    """Before any search (the names file not yet fetched) and after one."""
+    order = plan_order(shipped)
+    context, page, _ = _open(browser, tiled_url)
+    try:
+        sample = page.locator("#grouped li.project").evaluate_all(
+            "els => els.map(e => e.dataset.id)"
+        )
+        points = [f for f in sample if shipped.features.loc[f].geometry.geom_type == "Point"]
+        _click_feature(page, shipped, order, points[0])
+        expect(page.locator(f"#f-{points[0]}")).to_have_class(re.compile(r"\bselected\b"))
+        expect(page.locator("#shelter-answer")).to_be_hidden()  # not also a tap on the map
+        page.fill("#q", "二戸駅")
+        page.wait_for_selector("#sorted-list:not([hidden]) li[data-id='ninohe-station']")
+        _click_feature(page, shipped, order, "ninohe-station")
+        expect(page.locator("#sorted-list li[data-id='ninohe-station']")).to_have_class(
+            re.compile(r"\bselected\b")
+        )
+    finally:
+        context.close()
+
+
+def _click_feature(page: Any, shipped: Catalog, order: list[str], fid: str) -> None:
+    """Zoom to a point feature, click it, and wait until the tile layer selected it."""
+    x, y = shipped.features.loc[fid].geometry.coords[0]
+    page.evaluate("([lat, lon]) => window.ninoheSiteMap.setView([lat, lon], 16)", [y, x])
+    page.wait_for_function(
+        "([lat, lon, i]) => window.ninoheSiteTiles.pickAt(lat, lon) === i",
+        arg=[y, x, order.index(fid)],
+    )
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    point = page.evaluate(
+        "([lat, lon]) => window.ninoheSiteMap.latLngToContainerPoint([lat, lon])", [y, x]
+    )
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_function(
+        "i => window.ninoheSiteTiles.ninoheState.selected === i", arg=order.index(fid)
+    )

@@ -89,7 +89,8 @@
     window.ninoheSiteTiles = tileLayer;
     tileLayer.on("click", function (e) {
       var props = e.layer && e.layer.toGeoJSON().properties;
-      if (props) { select(props.id, true); }
+      // The list's entry (if listed) is found by id: the names file maps ids to positions.
+      if (props) { need("names").then(function () { select(props.id, true); }, function () {}); }
     });
   }
   function fetchJson(url) {
