@@ -18,7 +18,8 @@ Each tile feature carries three integers only:
 Names and ids are not repeated in every tile of every zoom: they are in one JSON file beside
 the archive (``{"ids": […], "names_ja": […], "names_en": […]}``), fetched once for the tooltip
 and for click → details. A filter change sends the mask only (one bit per feature: 12.5 KB
-at 100,000, 16.7 KB as base64) and the browser repaints the tiles it already has: no tile is fetched again.
+at 100,000, 16.7 KB as base64) and the browser repaints the tiles it already has: no tile is
+fetched again.
 
 Detail per zoom: tiles from :data:`MIN_ZOOM` to :data:`MAX_ZOOM` (GDAL simplifies each zoom to
 its own resolution); above ``MAX_ZOOM`` the last level is drawn larger, and at
@@ -244,11 +245,11 @@ def _still_there(dataset: TileDataset) -> bool:
 def _keep_fresh(*paths: Path) -> None:
     """Mark files as in use (their time: another server's prune spares them), at most once an
     hour per file."""
-    now = time.time()
+    now = time.time()  # the process's clock, the one _prune compares with
     for path in paths:
         try:
             if path.stat().st_mtime < now - 3600:
-                os.utime(path)
+                os.utime(path, (now, now))
         except OSError:
             continue
 
@@ -273,14 +274,17 @@ def publish(features: gpd.GeoDataFrame, static_dir: Path, static_url: str) -> Ti
         folder = static_dir / FOLDER
         path = folder / f"plan-{digest}.pmtiles"
         names = folder / f"plan-{digest}.json"
+        now = time.time()
         if path.is_file():
-            path.touch()  # in use again: not pruned
+            os.utime(path, (now, now))  # in use again: not pruned
         else:
             build(features, path)
+            os.utime(path, (now, now))
         if names.is_file():
-            names.touch()
+            os.utime(names, (now, now))
         else:
             write_atomic(names, names_json(features))
+            os.utime(names, (now, now))
         _prune(folder, {path, names})
         base = f"{static_url.rstrip('/')}/{FOLDER}"
         minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(features.geometry.values))
