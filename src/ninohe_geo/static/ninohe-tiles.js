@@ -201,7 +201,12 @@
       if (failed) { failed.remove(); failed = null; }
     });
     layer.on("add", function () { layer._ninoheMap = layer._map; });
-    // Every tile in view painted (GridLayer's "load"): the map is drawn.
+    // Every tile in view painted (GridLayer's "load"): the map is drawn; new tiles on their way
+    // (a zoom or a pan: "loading") take the mark away until they are painted too.
+    layer.on("loading", function () {
+      var box = layer.getContainer();
+      if (box) { box.removeAttribute("data-painted"); }
+    });
     layer.on("load", function () {
       var box = layer.getContainer();
       if (box) { box.setAttribute("data-painted", "1"); }
