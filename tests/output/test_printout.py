@@ -1,8 +1,8 @@
 """Printing: the numbered list, escaping, options, and real renders by headless Chromium.
 
 The renders use an offline tile pack written under ``tmp_path`` (answered by the renderer from
-its folder), so they do not depend on the internet either way: one pack holds the tiles in view (the map gets its base
-map), one does not (the printout must say that it printed without one).
+its folder), so they do not depend on the internet either way: one pack holds the tiles in view
+(the map gets its base map), one does not (the printout must say that it printed without one).
 """
 
 from __future__ import annotations
@@ -331,7 +331,7 @@ def test_a_print_whose_vector_tiles_cannot_be_read_fails_and_says_why(
     monkeypatch.setattr(vectortiles, "publish", publish_then_lose)
     vectortiles._published.clear()
     options = printing.PrintOptions("A4", "landscape", "png", tile_timeout_s=1)
-    with pytest.raises(printing.PrintError, match="vector tiles: .*404"):
+    with pytest.raises(printing.PrintError, match=r"vector tiles: .*404"):
         printing.make_print(catalog, share.View(lang="ja"), options, chromium=chromium)
 
 
