@@ -19,8 +19,10 @@ st.set_page_config(
     layout="wide",
 )
 web.prepare_static(str(Path(__file__).parent / "static"))
-lang = web.language_switch()
-st.html(Path(__file__).parent / "app.css")  # our styles: the selected language stands out
+# The navigation before the language switch (issue #15): the page list, drawn above the switch
+# and the filters, is then sent first; sent second it pushed them down (shell.css also keeps
+# them out of sight until it is drawn). The language is known before the switch is drawn.
+lang = web.session_lang()
 
 pages = [
     st.Page(
@@ -50,4 +52,7 @@ pages = [
     ),
     st.Page("views/edit.py", title=t("nav_edit", lang), icon=":material/edit:", url_path="edit"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+web.language_switch()
+st.html(Path(__file__).parent / "app.css")  # our styles: the selected language stands out
+page.run()

@@ -26,6 +26,7 @@ from ninohe_geo.ui import meeting as web_meeting
 
 MAP_KEY = "plan-map"
 #: Fits under the title and the count at 1400×900, so the map's bottom is above the fold.
+#: ``dashboard/shell.css`` reserves the same height for the map (``.st-key-map-box``).
 MAP_HEIGHT = 560
 
 lang = web.current_lang()
@@ -69,27 +70,29 @@ with st.container(key="map-row"):
 if not selected:
     st.html(web.MAP_FIRST_CSS)
 with col_map:
-    st_folium(
-        mapview.add_reference(
-            mapview.base_map(
-                cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
+    # The box keeps the map's height while the iframe is sized (dashboard/shell.css, issue #15).
+    with st.container(key="map-box"):
+        st_folium(
+            mapview.add_reference(
+                mapview.base_map(
+                    cat.plan, lang, basemap_id=basemap_id, bounds=mapview.data_bounds(cat.features)
+                ),
+                cat,
+                lang,
+                hazards=True,  # the ハザードマップポータル overlays, off until turned on
             ),
-            cat,
-            lang,
-            hazards=True,  # the ハザードマップポータル overlays, off until turned on
-        ),
-        key=MAP_KEY,
-        feature_group_to_add=mapview.feature_group(
-            view, cat.plan, lang, selected=selected, dataset=web.map_dataset(cat)
-        ),
-        # Centre and zoom too, for the URL (st_folium debounces moves by 250 ms; the rerun
-        # keeps the mounted map).
-        returned_objects=["last_active_drawing", "center", "zoom"],
-        center=seed_center,
-        zoom=seed_zoom,
-        height=MAP_HEIGHT,
-        use_container_width=True,
-    )
+            key=MAP_KEY,
+            feature_group_to_add=mapview.feature_group(
+                view, cat.plan, lang, selected=selected, dataset=web.map_dataset(cat)
+            ),
+            # Centre and zoom too, for the URL (st_folium debounces moves by 250 ms; the rerun
+            # keeps the mounted map).
+            returned_objects=["last_active_drawing", "center", "zoom"],
+            center=seed_center,
+            zoom=seed_zoom,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+        )
     if not selected:
         st.caption(t("details_hint", lang))
     with st.expander(t("share_title", lang), icon=":material/share:"):

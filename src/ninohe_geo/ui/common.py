@@ -114,10 +114,18 @@ def _seed(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def language_switch() -> Lang:
-    """The language control (sidebar); Japanese by default, kept in the URL as ``?lang=``."""
+def session_lang() -> Lang:
+    """The language of this run, known before the switch is drawn: the session's choice (a click
+    on the switch is in the session when the run starts), else the URL's ``?lang=``, else
+    Japanese. ``app.py`` titles the navigation with it and draws the switch after it."""
     if st.session_state.get("lang") not in LANGS:
         st.session_state["lang"] = parse_lang(st.query_params.get("lang", DEFAULT_LANG))
+    return current_lang()
+
+
+def language_switch() -> Lang:
+    """The language control (sidebar); Japanese by default, kept in the URL as ``?lang=``."""
+    session_lang()
     chosen = st.sidebar.segmented_control(
         "Language / 言語",
         options=list(LANGS),
