@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.machine import load_average, machine_lines
 from bench.measure import measure_pair
-from bench.report import Row, app_section, load_section, render, write_atomic
+from bench.report import Row, app_section, keep_block, load_section, render, write_atomic
 from bench.synthetic import KINDS, make_frame
 from ninohe_geo.errors import DataFileError
 from ninohe_geo.model.catalog import load_catalog
@@ -173,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(text)
     if args.out is not None:
+        if args.out.is_file():  # issue #15's hand-written targets stay
+            text = keep_block(args.out.read_text(encoding="utf-8"), text)
         write_atomic(args.out, text)
         _say(f"wrote {args.out}")
     return 0

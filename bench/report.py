@@ -116,6 +116,20 @@ def render(
     return "\n".join(out)
 
 
+#: A hand-written block of the output file (issue #15's targets in docs/performance.md, whose
+#: figures come from other benchmarks) that a new run keeps, right after the title.
+KEPT_START, KEPT_END = "<!-- kept: written by hand, kept by bench -->", "<!-- /kept -->"
+
+
+def keep_block(old: str, new: str) -> str:
+    """``new`` with the kept block of ``old`` (if it has one) after ``new``'s title."""
+    if KEPT_START not in old or KEPT_END not in old:
+        return new
+    block = old[old.index(KEPT_START) : old.index(KEPT_END) + len(KEPT_END)]
+    cut = new.index("\n\n") + 2 if "\n\n" in new else len(new)
+    return new[:cut] + block + "\n\n" + new[cut:]
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
     path = path.resolve()

@@ -34,6 +34,13 @@ def test_bench_writes_report(bench_cli: ModuleType, tmp_path: Path) -> None:
     assert "× time, " in text and "× bytes" in text
     assert "## Machine" in text and "- command: `" in text
     assert not list(tmp_path.glob(".*.tmp")), "temporary file left behind"
+    # A hand-written block (docs/performance.md's issue #15 targets) survives a new run.
+    report = importlib.import_module("bench.report")
+    block = f"{report.KEPT_START}\n## By hand\n| a | b |\n{report.KEPT_END}"
+    out.write_text(text.replace("\n\n", f"\n\n{block}\n\n", 1), encoding="utf-8")
+    assert bench_cli.main(argv) == 0
+    again = out.read_text(encoding="utf-8")
+    assert again.count(block) == 1 and again.index(block) < again.index("| synthetic |")
 
 
 def test_sizes_are_parsed(bench_cli: ModuleType) -> None:

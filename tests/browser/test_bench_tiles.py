@@ -16,7 +16,8 @@ def test_tiles_bench_smoke(tmp_path: Path, chromium_path: str) -> None:
     """Every step reported, filters answered without fetching tiles again; no timing checks."""
     del chromium_path  # the browser must be there (the fixture fails in CI otherwise)
     out = tmp_path / "tiles.md"
-    argv = ["--sizes", "50,120", "--repeat", "1", "--out", str(out)]
+    # 2,100: above the tile threshold, so the app step too draws from the archive.
+    argv = ["--sizes", "50,2100", "--repeat", "1", "--out", str(out)]
     # In a child process: the benchmark uses Playwright's sync API, which cannot start while
     # this session's browser (tests/browser/conftest.py) runs an event loop here.
     done = subprocess.run(
@@ -34,7 +35,7 @@ def test_tiles_bench_smoke(tmp_path: Path, chromium_path: str) -> None:
     assert "| first map (s) | " in text and "| first view bytes | " in text
     assert "| app: restart → first map (s) | " in text
     assert "| tile fetches on filter | 0 | 0 | – |" in text
-    assert "| 50 features | 120 features | ratio |" in text and "## Machine" in text
+    assert "| 50 features | 2,100 features | ratio |" in text and "## Machine" in text
 
 
 @pytest.mark.browser
