@@ -213,16 +213,33 @@ def _area_rank(features: gpd.GeoDataFrame, tiled: bool) -> dict[str, list[list[A
     return out
 
 
+@dataclass(frozen=True)
+class _Ordered:
+    """What every language's index page shares: the features in plan order and each district's
+    ranking (computed once per build, not once per language)."""
+
+    features: gpd.GeoDataFrame
+    area_rank: dict[str, list[list[Any]]]
+
+
+def _ordered(catalog: Catalog, tiled: bool) -> _Ordered:
+    features = residents.subset(catalog.features, residents.plan_order(catalog))
+    return _Ordered(features, _area_rank(features, tiled))
+
+
 def site_data(
-    catalog: Catalog, lang: Lang, tiled: TiledData | None = None, up: str = ""
+    catalog: Catalog,
+    lang: Lang,
+    tiled: TiledData | None = None,
+    up: str = "",
+    ordered: _Ordered | None = None,
 ) -> dict[str, Any]:
     """The JSON the index page's script reads: the map payload (or, on a tiled site, where its
     tiles and data files are: ``up`` leads from the page to the site root), search keys, area
     rankings, words."""
-    order = residents.plan_order(catalog)
-    features = residents.subset(catalog.features, order)
+    ordered = ordered or _ordered(catalog, tiled is not None)
+    features, area_rank = ordered.features, ordered.area_rank
     chosen = basemap(DEFAULT_BASEMAP)
-    area_rank = _area_rank(features, tiled is not None)
     if tiled is None:
         drawing: dict[str, Any] = {
             "payload": features_payload(features, lang),
@@ -330,6 +347,7 @@ def _render_lang(
     meta: datasetmeta.DatasetFacts,
     tiled: TiledData | None = None,
     base: str = DEFAULT_BASE_URL,
+    ordered: _Ordered | None = None,
 ) -> list[str]:
     """Write one language's pages into ``root``; returns their paths relative to the root."""
     prefix = _prefix(lang)
@@ -356,7 +374,7 @@ def _render_lang(
         tiled=tiled is not None,
         areas=[("", t("res_area_all", lang))] + [(d.id, d.name(lang)) for d in districts.DISTRICTS],
         hazards=[(code, hazard_label(code, lang)) for code in FINDER_HAZARDS],
-        data_json=Markup(script_json(site_data(catalog, lang, tiled, up))),  # noqa: S704 - escaped JSON
+        data_json=Markup(script_json(site_data(catalog, lang, tiled, up, ordered))),  # noqa: S704 - escaped JSON
     )
     _write(root / prefix / "index.html", index)
     pages.append(f"{prefix}index.html")
@@ -495,13 +513,13 @@ def build_site(
         for path, fmt in DOWNLOADS:
             _write(tmp / path, export_bytes(catalog.features, fmt))
         reference_files = _write_reference(catalog, tmp)
-        features = residents.subset(catalog.features, residents.plan_order(catalog))
-        tiled = _write_tiled(features, tmp) if _tiled(features) else None
+        ordered = _ordered(catalog, _tiled(catalog.features))
+        tiled = _write_tiled(ordered.features, tmp) if _tiled(ordered.features) else None
         base = base_url if base_url.endswith("/") else base_url + "/"
         meta = datasetmeta.facts(catalog, tmp, DOWNLOADS, base, built, reference_files)
         pages: list[str] = []
         for lang in LANGS:
-            pages += _render_lang(env, catalog, lang, tmp, built, meta, tiled, base)
+            pages += _render_lang(env, catalog, lang, tmp, built, meta, tiled, base, ordered)
         _write(tmp / DATAPACKAGE_FILE, datasetmeta.json_file(datasetmeta.datapackage(meta)))
         _write(tmp / DCAT_FILE, datasetmeta.json_file(datasetmeta.dcat_catalog(meta)))
         _write(tmp / "sitemap.xml", sitemap(pages, base_url, built))
