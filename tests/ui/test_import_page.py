@@ -140,3 +140,33 @@ def test_reference_data_is_downloaded_apart_with_its_source(
         e for e in at.get("download_button") if e.proto.id.endswith("io-download-button")
     ]
     assert plan_button and "44" not in plan_button[0].proto.label
+
+
+def _confirmation_script() -> None:
+    import streamlit as st
+
+    from ninohe_geo.ui import importpage
+
+    importpage.source_confirmation("二戸市 指定緊急避難場所一覧", "ja")
+    st.text_input("アカウント名", key="after")
+
+
+def test_ticking_the_source_does_not_move_the_sign_in_form() -> None:
+    """The hint under 「出典を確認しました」 goes once ticked, but keeps its slot: the sign-in form
+    after it is not remounted by the tick's rerun (a name typed meanwhile was lost — CI flake)."""
+    at = AppTest.from_function(_confirmation_script, default_timeout=30)
+    at.run()
+
+    def slot() -> int:
+        return next(
+            i for i, node in at.main.children.items() if getattr(node, "key", "") == "after"
+        )
+
+    before = slot()
+    assert [c.value for c in at.caption] == [
+        "取り込む前に、出典を確認してチェックを入れてください。"
+    ]
+    at.checkbox(key="io_source_ok").check().run()
+    assert not at.exception
+    assert at.caption.len == 0
+    assert slot() == before

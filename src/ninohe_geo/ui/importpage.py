@@ -356,6 +356,21 @@ def _known_layer(data: bytes, name: str) -> str:
     return ""
 
 
+def source_confirmation(source: str, lang: Lang) -> bool:
+    """「出典を確認しました：…」 and, until it is ticked, why it is needed. The hint keeps its
+    slot when it goes (``st.empty``): what follows (the sign-in form) stays where it is, so a
+    name typed while the tick's rerun runs is not lost with a remounted form."""
+    confirmed = st.checkbox(
+        t("io_source_confirm", lang, source=source or "—"),
+        key="io_source_ok",
+        disabled=not source,
+    )
+    hint = st.empty()
+    if not confirmed:
+        hint.caption(t("io_source_confirm_needed", lang))
+    return confirmed
+
+
 def _import_section(name: str, data: bytes, lang: Lang) -> None:
     marker = (name, len(data), hashlib.sha256(data).hexdigest())
     if st.session_state.get("io_file_seen") != marker:
@@ -467,13 +482,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         (c.properties.get("source", "") for c in prepared.candidates if c.properties.get("source")),
         "",
     )
-    source_ok = st.checkbox(
-        t("io_source_confirm", lang, source=first_source or "—"),
-        key="io_source_ok",
-        disabled=not first_source,
-    )
-    if not source_ok:
-        st.caption(t("io_source_confirm_needed", lang))
+    source_ok = source_confirmation(first_source, lang)
     if not webedit.identity().can_edit:
         st.info(t("io_sign_in", lang))
     who = webedit.sign_in_panel(lang)  # who is signed in (with sign-out), or the sign-in form
