@@ -30,6 +30,29 @@ def test_schema_names_are_checked() -> None:
     assert redact("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d"
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:p@h:5/d", "postgresql://u:***@h:5/d"),
+        ("postgresql://u@h/d", "postgresql://u@h/d"),  # no password: unchanged
+        ("postgresql://h/d?user=u&password=s3cret", "postgresql://h/d?user=u&password=***"),
+        (
+            "postgresql://h/d?PASSWORD=s3cret&sslmode=require",
+            "postgresql://h/d?PASSWORD=***&sslmode=require",
+        ),
+        (
+            "postgresql://u@h/d?sslpassword=k3y&schema=s",
+            "postgresql://u@h/d?sslpassword=***&schema=s",
+        ),
+        ("postgresql://u:p@[::1]:5432/d", "postgresql://u:***@[::1]:5432/d"),
+        ("postgresql://u:p%40ss@h/d", "postgresql://u:***@h/d"),
+        ("/srv/ninohe/data", "/srv/ninohe/data"),
+    ],
+)
+def test_a_store_location_never_shows_a_password(url: str, shown: str) -> None:
+    assert redact(url) == shown
+
+
 def test_configuration_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NINOHE_GEO_STORE", raising=False)
     monkeypatch.setenv("NINOHE_GEO_DATA", str(tmp_path / "data"))

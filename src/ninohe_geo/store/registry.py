@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,23 @@ READ_ONLY_SHIPPED = (
 EXTRAS: dict[str, str] = {"postgresql": "postgis", "postgres": "postgis"}
 
 
+#: libpq's connection parameters that are secrets, wherever a URL carries them (the query).
+_SECRET_PARAMS = re.compile(r"(?i)(^|&)((?:ssl)?password|sslkey|passfile)=[^&]*")
+
+
 def redact(url: str) -> str:
-    """A store location without its password, for messages, reports and logs."""
+    """A store location without its password, for messages, reports and logs: the password of
+    the user part (``user:***@host``) and a ``password=`` / ``sslpassword=`` in the query, which
+    libpq reads too. The host is kept as written (an IPv6 address keeps its brackets)."""
     parts = urlsplit(url)
-    if parts.password:
-        host = parts.hostname or ""
-        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
+    netloc = parts.netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        netloc = f"{userinfo.partition(':')[0]}:***@{hostport}"
+    query = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}{m.group(2)}=***", parts.query)
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def _scheme(location: str) -> str:
