@@ -355,3 +355,32 @@ def test_a_plan_check_names_the_row_of_its_project(tmp_path: Path, plan: Plan) -
     check_against_plan(read, plan)
     (problem,) = read.problems
     assert str(problem).startswith("s row 3: T-2: initiative 'P1-01.1' belongs to measure P1-01")
+
+
+def test_a_long_sheets_rows_must_agree_on_the_project(tmp_path: Path, plan: Plan) -> None:
+    """A row per project and year repeats the project's own columns: a later row that names it
+    otherwise is a problem on that row (nothing is read), never a silent rename; blank repeats
+    and one measure written by name and by id are fine."""
+    sheet = _csv(
+        tmp_path / "long.csv",
+        "事業ID,事業名,施策項目,担当課,年度,状況\n"
+        "T-1,テスト事業,防災・減災,総務課,令和4年度,完了\n"
+        "T-1,テスト事業（改）,P3-07,,令和5年度,実施中\n"
+        "T-1,テスト事業,防災・減災,財政課,令和6年度,予定\n",
+    )
+    read = read_projects(sheet, plan, default_source="テスト")
+    assert [(p.row, p.column) for p in read.problems] == [(3, "事業名"), (4, "担当課")]
+    assert "「テスト事業（改）」 differs from 「テスト事業」 on row 2" in read.problems[0].message
+    assert read.projects == []
+    agreeing = _csv(
+        tmp_path / "ok.csv",
+        "事業ID,事業名,施策項目,担当課,年度,状況\n"
+        "T-1,テスト事業,防災・減災,総務課,令和4年度,完了\n"
+        "T-1,,P3-07,,令和5年度,実施中\n"
+        "T-1,テスト事業,防災・減災,総務課,令和6年度,予定\n",
+    )
+    read = read_projects(agreeing, plan, default_source="テスト")
+    assert read.problems == []
+    (p,) = read.projects
+    assert (p["name_ja"], p["department"], p["measures"]) == ("テスト事業", "総務課", ["P3-07"])
+    assert [y["year"] for y in p["years"]] == [2022, 2023, 2024]

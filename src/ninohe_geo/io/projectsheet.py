@@ -455,6 +455,8 @@ class _RowReader:
         self.initiatives = initiative_lookup(plan)
         self.by_id: dict[str, dict[str, Any]] = {}
         self.first_row: dict[str, int] = {}
+        #: (事業ID, column) → the row that gave the project that column's value (long layout).
+        self.given_on: dict[tuple[str, int], int] = {}
         self.long = any(c.field == "year" for c in cols)
 
     def problem(self, r: int, col: Column | None, message: str) -> None:
@@ -502,7 +504,7 @@ class _RowReader:
                 if c.year is not None or self.long:
                     year_cells.setdefault(c.year or -1, {})[c.field] = (c, value)
                 continue
-            if value:
+            if value and self.agrees(project, r, c, value):
                 self.set_field(project, r, c, value)
         if self.long and -1 in year_cells:
             if long_year is None:
@@ -513,6 +515,31 @@ class _RowReader:
         year_cells.pop(-1, None)
         for year, fields in sorted(year_cells.items()):
             self.year_entry(project, r, year, fields)
+
+    def agrees(self, project: dict[str, Any], r: int, c: Column, value: str) -> bool:
+        """In the long layout (a row per project and year) the project's own columns repeat on
+        each of its rows: a value that differs from an earlier row's is a problem on this row,
+        and the earlier value is kept (a later row never silently renames the project).
+        施策項目 is the exception: its rows add up (a name and an id may name one measure)."""
+        if not self.long or c.field == "measures":
+            return True
+        key = (project["id"], c.index)
+        first = self.given_on.get(key)
+        if first is None:
+            self.given_on[key] = r
+            return True
+        before = (
+            self.grid.rows[first][c.index].strip() if c.index < len(self.grid.rows[first]) else ""
+        )
+        if before == value:
+            return False  # the same value again: nothing to set
+        self.problem(
+            r,
+            c,
+            f"事業ID {project['id']}: 「{value}」 differs from 「{before}」 on row {first + 1} "
+            "(a project's own columns must be the same on each of its rows)",
+        )
+        return False
 
     def set_field(self, project: dict[str, Any], r: int, c: Column, value: str) -> None:
         if c.field == "measures":
