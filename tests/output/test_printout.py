@@ -1,8 +1,8 @@
 """Printing: the numbered list, escaping, options, and real renders by headless Chromium.
 
-The renders use an offline tile pack written under ``tmp_path`` (``file://`` tiles), so they do
-not depend on the internet either way: one pack holds the tiles in view (the map gets its base
-map), one does not (the printout must say that it printed without one).
+The renders use an offline tile pack written under ``tmp_path`` (answered by the renderer from
+its folder), so they do not depend on the internet either way: one pack holds the tiles in view
+(the map gets its base map), one does not (the printout must say that it printed without one).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 
 from ninohe_geo import atomic
 from ninohe_geo.cli import main
+from ninohe_geo.maps import mapview, vectortiles
 from ninohe_geo.maps import tilepacks as tiles
 from ninohe_geo.maps.basemaps import GSI_ATTRIBUTION
 from ninohe_geo.model.boundary import CITY_BBOX
@@ -285,3 +286,96 @@ def test_the_print_draws_the_city_outline_not_the_aeds() -> None:
     layers = json.loads(call.group(1))["layers"]
     assert [layer["id"] for layer in layers] == ["city-outline"]
     assert layers[0]["outlines"] and layers[0]["points"] == []
+
+
+# --- a large catalogue prints from the app's vector tiles (issue #15) -----------------------
+
+
+def test_a_large_catalogue_prints_from_its_vector_tiles(
+    make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chromium = _chromium()
+    _pack(tmp_path / "tiles", 14, None)
+    monkeypatch.setenv(tiles.TILES_ENV, str(tmp_path / "tiles"))
+    monkeypatch.setattr(mapview, "CANVAS_THRESHOLD", 2)  # the small catalogue stands in
+    catalog = load_catalog(make_data_dir("good"))
+    view = share.View(basemap="offline-gsi-std", lang="ja")
+    options = printing.PrintOptions("A4", "landscape", "png", tile_timeout_s=2)
+    result = printing.make_print(catalog, view, options, chromium=chromium)
+    archives = list((printing.print_tiles_dir() / vectortiles.FOLDER).glob("plan-*.pmtiles"))
+    assert len(archives) == 1 and archives[0].name in result.html
+    assert (
+        "addTileDataset" in result.html and "data-feature-id=" not in result.html.split("<table")[0]
+    )
+    assert len(result.items) == len(catalog.features)  # the numbered list is the same
+    # A second printout of the same catalogue reads the same archive: nothing is built again.
+    monkeypatch.setattr(vectortiles, "build", lambda *a: pytest.fail("built again"))
+    vectortiles._published.clear()
+    printing.make_print(catalog, view, options, chromium=chromium)
+
+
+def test_a_print_whose_vector_tiles_cannot_be_read_fails_and_says_why(
+    make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chromium = _chromium()
+    monkeypatch.setenv(tiles.TILES_ENV, str(tmp_path / "tiles"))
+    monkeypatch.setattr(mapview, "CANVAS_THRESHOLD", 2)
+    catalog = load_catalog(make_data_dir("good"))
+    real = vectortiles.publish
+
+    def publish_then_lose(*args: object) -> vectortiles.TileDataset:
+        dataset = real(*args)  # type: ignore[arg-type]
+        dataset.path.unlink()  # the archive is gone before the renderer reads it
+        return dataset
+
+    monkeypatch.setattr(vectortiles, "publish", publish_then_lose)
+    vectortiles._published.clear()
+    options = printing.PrintOptions("A4", "landscape", "png", tile_timeout_s=1)
+    with pytest.raises(printing.PrintError, match=r"vector tiles: .*404"):
+        printing.make_print(catalog, share.View(lang="ja"), options, chromium=chromium)
+
+
+class _Route:
+    """Enough of Playwright's Route for :func:`printing.answer`."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        self.request = type("Request", (), {"url": url, "headers": headers or {}})()
+        self.done: dict[str, object] = {}
+
+    def fulfill(self, **kwargs: object) -> None:
+        self.done = {"fulfill": True, **kwargs}
+
+    def continue_(self) -> None:
+        self.done = {"continue": True}
+
+    def abort(self) -> None:
+        self.done = {"abort": True}
+
+
+def test_the_renderer_answers_ranges_from_its_roots_and_nothing_else(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    (plan / "tiles").mkdir(parents=True)
+    (plan / "tiles" / "a.pmtiles").write_bytes(bytes(range(100)))
+    (tmp_path / "secret.txt").write_text("not served", encoding="utf-8")
+    roots = {printing.PLAN_TILES_PATH: plan}
+    origin = printing.PRINT_ORIGIN
+    route = _Route(f"{origin}/plan/tiles/a.pmtiles", {"range": "bytes=10-19"})
+    printing.answer(route, roots)
+    assert route.done["status"] == 206 and route.done["body"] == bytes(range(10, 20))
+    assert route.done["headers"] == {"Content-Range": "bytes 10-19/100", "Accept-Ranges": "bytes"}
+    route = _Route(f"{origin}/plan/tiles/a.pmtiles", {"range": "bytes=90-"})
+    printing.answer(route, roots)
+    assert route.done["body"] == bytes(range(90, 100))
+    route = _Route(f"{origin}/plan/tiles/a.pmtiles", {"range": "bytes=200-300"})
+    printing.answer(route, roots)
+    assert route.done["status"] == 416
+    for sneaky in ("/plan/../secret.txt", "/plan/%2e%2e/secret.txt", "/secret.txt"):
+        route = _Route(origin + sneaky)
+        printing.answer(route, roots)
+        assert route.done["status"] == 404, sneaky
+    route = _Route("https://cyberjapandata.gsi.go.jp/xyz/std/14/1/1.png")
+    printing.answer(route, roots)
+    assert route.done == {"continue": True}  # base-map tiles go out as asked
+    route = _Route("file:///etc/passwd")
+    printing.answer(route, roots)
+    assert route.done == {"abort": True}

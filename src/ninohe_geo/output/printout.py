@@ -8,9 +8,13 @@ is the only renderer that draws the Leaflet map exactly as the app does, and it 
 Japanese with the Noto CJK fonts.
 
 The page and its assets live in a temporary folder (:func:`ninohe_geo.maps.assets.install_static`)
-and are opened as ``file://`` URLs: no server, nothing from a CDN. Tiles are the one thing
-fetched from outside (or from an offline pack): the renderer waits for them up to a time limit,
-and if none loaded, the printout says so and still shows every project on a plain background.
+and are answered by Playwright itself under :data:`PRINT_ORIGIN` (a name that never resolves;
+no socket is opened): nothing from a CDN. A large catalogue is drawn from the same PMTiles
+vector tiles as the app (:mod:`ninohe_geo.maps.vectortiles`, kept in the cache folder), read
+with HTTP range requests answered from the file; an offline base-map pack is answered from its
+folder the same way. Base-map tiles are the one thing fetched from outside: the renderer waits
+for them up to a time limit, and if none loaded, the printout says so and still shows every
+project on a plain background.
 
 Every string from data goes through :func:`ninohe_geo.escape.html_text` (page) or
 :func:`~ninohe_geo.escape.script_json` (map).
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import html
 import math
+import mimetypes
 import os
 import re
 import shutil
@@ -27,7 +32,8 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
+from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -38,7 +44,7 @@ from shapely.geometry import box
 from ninohe_geo.errors import NinoheGeoError
 from ninohe_geo.escape import html_text, script_json
 from ninohe_geo.i18n import t
-from ninohe_geo.maps import mapview, overlays
+from ninohe_geo.maps import mapview, overlays, vectortiles
 from ninohe_geo.maps.assets import install_static
 from ninohe_geo.maps.tilepacks import STATIC_URL as TILES_STATIC_URL
 from ninohe_geo.maps.tilepacks import tiles_root
@@ -47,6 +53,7 @@ from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.model.plan import Lang
 from ninohe_geo.model.schema import STATUSES
 from ninohe_geo.model.tours import TourSet
+from ninohe_geo.paths import cache_dir
 from ninohe_geo.query import filters
 from ninohe_geo.query import view as share
 
@@ -360,6 +367,19 @@ def _side_html(
     )
 
 
+#: The printout's own origin: every request to it is answered from files by the renderer.
+PRINT_ORIGIN = "http://ninohe-print.invalid"
+#: Paths under :data:`PRINT_ORIGIN`: the page's assets, the plan's vector tiles, offline packs.
+ASSETS_PATH = "/static/"
+PLAN_TILES_PATH = "/plan/"
+PACKS_PATH = "/packs/"
+
+
+def print_tiles_dir() -> Path:
+    """Where printouts keep a large catalogue's vector tiles (one archive per catalogue)."""
+    return cache_dir() / "print"
+
+
 def print_html(
     catalog: Catalog,
     view: share.View,
@@ -367,8 +387,10 @@ def print_html(
     static_url: str,
     tours: TourSet | None = None,
     link: str | None = None,
+    dataset: vectortiles.TileDataset | None = None,
 ) -> tuple[str, list[PrintItem]]:
-    """The printout as one HTML document, and its numbered items."""
+    """The printout as one HTML document, and its numbered items (``dataset``: the
+    catalogue's vector tiles, for a large catalogue; see :func:`make_print`)."""
     lang = view.lang
     features, stop_bounds, _stop_zoom = share.shown_features(catalog, view, tours)
     # The count the app shows for this filter ("表示中 23 / 61 件"): printed as it is, whatever
@@ -405,7 +427,9 @@ def print_html(
     m.options["zoomControl"] = False
     m.options["zoomSnap"] = 0.25
     mapview.add_reference(m, catalog, lang, outlines_only=True)  # the city outline (N03)
-    group = mapview.feature_group(features, catalog.plan, lang, selected=view.feature)
+    group = mapview.feature_group(
+        features, catalog.plan, lang, selected=view.feature, dataset=dataset
+    )
     group.add_child(_Numbers(items, view.feature))
     group.add_to(m)
     overlays.add_tile_status(m)
@@ -441,8 +465,8 @@ def print_html(
     root.html.add_child(_Literal(head), name="print_head", index=0)
     root.html.add_child(_Literal(_side_html(items, features, catalog, view, lang)), name="side")
     doc = root.render()
-    # An offline pack is served by Streamlit at /app/static/tiles/; the printout opens files.
-    doc = doc.replace(f'"{TILES_STATIC_URL}/', f'"{tiles_root().as_uri()}/')
+    # An offline pack is served by Streamlit at /app/static/tiles/; here by the renderer.
+    doc = doc.replace(f'"{TILES_STATIC_URL}/', f'"{PRINT_ORIGIN}{PACKS_PATH}')
     doc = doc.replace("<html>", f'<html lang="{lang}">', 1)
     return doc, items
 
@@ -477,6 +501,12 @@ def _render_here(
 
     page_file = workdir / "print.html"
     page_file.write_text(doc, encoding="utf-8")
+    roots = {
+        ASSETS_PATH: workdir / "static",
+        PLAN_TILES_PATH: print_tiles_dir(),
+        PACKS_PATH: tiles_root(),
+        "/print.html": page_file,
+    }
     w, h = options.size_mm
     # The PNG is the whole sheet (margins included, drawn as padding on screen); the PDF's
     # margins come from @page.
@@ -488,7 +518,8 @@ def _render_here(
             )
             try:
                 page = browser.new_page(viewport=viewport, device_scale_factor=2)
-                page.goto(page_file.as_uri(), wait_until="load")
+                page.route("**/*", lambda route: answer(route, roots))
+                page.goto(f"{PRINT_ORIGIN}/print.html", wait_until="load")
                 page.wait_for_function("() => window.ninoheTiles !== undefined")
                 try:
                     page.wait_for_function(
@@ -497,6 +528,8 @@ def _render_here(
                     )
                 except PlaywrightTimeout:
                     pass  # print with what has arrived; the notice below says if it is nothing
+                if page.locator(".ninohe-tiles").count():  # vector tiles: every tile painted
+                    _wait_for_plan_tiles(page, PlaywrightTimeout)
                 loaded = int(page.evaluate("() => window.ninoheTiles.loaded"))
                 if loaded == 0:
                     page.evaluate(
@@ -515,6 +548,66 @@ def _render_here(
     return data, loaded
 
 
+def _wait_for_plan_tiles(page: Any, timeout_error: type[Exception]) -> None:
+    """Wait until the plan's vector tiles are painted; PrintError when they cannot be read
+    (never a printout that silently lacks the projects)."""
+    tiles = ".ninohe-tiles"
+    try:
+        page.wait_for_selector(
+            f"{tiles}[data-painted], {tiles}[data-error]", state="attached", timeout=120_000
+        )
+        error = page.locator(tiles).get_attribute("data-error")
+    except timeout_error:
+        error = "timed out"
+    if error is not None:
+        raise PrintError(f"the map's projects could not be drawn from their vector tiles: {error}")
+
+
+def _local(path: str, roots: dict[str, Path]) -> Path | None:
+    """The file a path under :data:`PRINT_ORIGIN` names, never outside its root."""
+    for prefix, root in roots.items():
+        if path == prefix and root.is_file():
+            return root
+        if prefix.endswith("/") and path.startswith(prefix):
+            base = root.resolve()
+            target = (base / unquote(path[len(prefix) :])).resolve()
+            if target.is_relative_to(base) and target.is_file():
+                return target
+    return None
+
+
+def answer(route: Any, roots: dict[str, Path]) -> None:
+    """Answer a request of the printout: its own origin from files (byte ranges too, for the
+    PMTiles archive), base-map tiles from outside as asked, anything else refused."""
+    url = urlparse(route.request.url)
+    if f"{url.scheme}://{url.netloc}" != PRINT_ORIGIN:
+        if url.scheme in ("http", "https"):
+            route.continue_()  # base-map tiles
+        else:
+            route.abort()
+        return
+    target = _local(url.path, roots)
+    if target is None:
+        route.fulfill(status=404, body=b"")
+        return
+    size = target.stat().st_size
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", route.request.headers.get("range", ""))
+    if wanted is None:
+        route.fulfill(status=200, body=target.read_bytes(), content_type=kind)
+        return
+    start = int(wanted.group(1))
+    end = min(int(wanted.group(2) or size - 1), size - 1)
+    if start >= size:
+        route.fulfill(status=416, headers={"Content-Range": f"bytes */{size}"}, body=b"")
+        return
+    with target.open("rb") as f:
+        f.seek(start)
+        body = f.read(end - start + 1)
+    headers = {"Content-Range": f"bytes {start}-{end}/{size}", "Accept-Ranges": "bytes"}
+    route.fulfill(status=206, headers=headers, body=body, content_type=kind)
+
+
 def make_print(
     catalog: Catalog,
     view: share.View,
@@ -527,8 +620,13 @@ def make_print(
     with tempfile.TemporaryDirectory(prefix="ninohe-print-") as tmp:
         workdir = Path(tmp)
         install_static(workdir / "static")
-        static_url = (workdir / "static").as_uri()
-        doc, items = print_html(catalog, view, options, static_url, tours, link)
+        static_url = f"{PRINT_ORIGIN}{ASSETS_PATH.rstrip('/')}"
+        dataset = None
+        if len(catalog.features) > mapview.CANVAS_THRESHOLD:  # as the app draws it
+            dataset = vectortiles.publish(
+                catalog.features, print_tiles_dir(), f"{PRINT_ORIGIN}{PLAN_TILES_PATH.rstrip('/')}"
+            )
+        doc, items = print_html(catalog, view, options, static_url, tours, link, dataset)
         data, loaded = render(doc, options, workdir, chromium)
     return PrintResult(data, tuple(items), loaded, doc)
 
