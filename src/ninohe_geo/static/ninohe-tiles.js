@@ -201,16 +201,28 @@
       if (failed) { failed.remove(); failed = null; }
     });
     layer.on("add", function () { layer._ninoheMap = layer._map; });
-    // Every tile in view painted (GridLayer's "load"): the map is drawn; new tiles on their way
-    // (a zoom or a pan: "loading") take the mark away until they are painted too.
+    // Every tile in view painted: the map is drawn; new tiles on their way (a zoom or a pan:
+    // "loading") take the mark away until they are painted too. GridLayer's own "load" is not
+    // enough: when a tile still on its way is dropped (fitBounds to a fractional zoom prunes it)
+    // after the others have loaded, Leaflet never fires "load" again, so the state of the tiles
+    // themselves is read after every tile event.
+    function painted() {
+      var box = layer.getContainer();
+      if (!box) { return; }
+      var tiles = layer._tiles || {};
+      for (var key in tiles) {
+        if (Object.prototype.hasOwnProperty.call(tiles, key) && tiles[key].current && !tiles[key].loaded) {
+          box.removeAttribute("data-painted");
+          return;
+        }
+      }
+      box.setAttribute("data-painted", "1");
+    }
     layer.on("loading", function () {
       var box = layer.getContainer();
       if (box) { box.removeAttribute("data-painted"); }
     });
-    layer.on("load", function () {
-      var box = layer.getContainer();
-      if (box) { box.setAttribute("data-painted", "1"); }
-    });
+    layer.on("load tileload tileunload tileerror", painted);
     group.addLayer(layer);
     return layer;
   }
