@@ -20,6 +20,8 @@ from playwright.sync_api import expect
 from ninohe_geo.maps import mapview
 from ninohe_geo.maps.assets import install_static
 from ninohe_geo.model.catalog import load_catalog
+from ninohe_geo.store import Identity
+from ninohe_geo.store.accounts import AccountStore
 
 from .conftest import REPO, AppServer, _serve
 from .helpers import MAP_IFRAME, map_frame, serve_folder
@@ -31,6 +33,7 @@ LAYER_JS = "Object.values(window.map._layers).find(l => l.ninoheState)"
 FETCHES_JS = """() => performance.getEntriesByType('resource')
   .filter(e => e.name.includes('/app/static/tiles/')).length"""
 NAMES_JS = f"async () => (await fetch({LAYER_JS}.ninoheNames)).json()"
+PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +42,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Any:
         sys.path.insert(0, str(REPO))
     root = tmp_path_factory.mktemp("large-data") / "data"
     importlib.import_module("bench.dataset").write_dataset(root, N, REPO / "geodata")
+    AccountStore(root / "users.json").add(Identity("setup", "admin"), "sato", "editor", PASSWORD)
     return root
 
 
@@ -160,6 +164,31 @@ def test_tooltip_and_click_name_the_feature_in_english(
     expect(tooltip).to_have_text(re.compile(f"^{re.escape(name)}$"), use_inner_text=True)
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     page.get_by_role("heading", name=name).wait_for()
+
+
+def test_the_editing_page_draws_the_catalogue_from_the_same_tiles_and_drawing_works(
+    page: Any, large_app: AppServer, large: Any
+) -> None:
+    """The editing page's context map reads the map page's archive (no geometry in the page),
+    and Leaflet.draw still gets its clicks through the tile layer."""
+    cat = load_catalog(large)
+    page.goto(f"{large_app.url}/edit")
+    page.get_by_label("アカウント名").wait_for(timeout=60_000)
+    page.get_by_label("アカウント名").fill("sato")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="サインイン").click()
+    page.get_by_text("sato（editor）としてサインイン中").wait_for()
+    frame = map_frame(page)
+    _tiles(frame, len(cat.features))
+    assert frame.locator("canvas.ninohe-fast").count() == 0
+    assert frame.evaluate(FETCHES_JS) > 0  # the tiles came from the app's static archive
+    frame.wait_for_selector(".leaflet-draw-draw-marker").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None
+    frame.locator(".leaflet-container").click(
+        position={"x": box["width"] * 0.55, "y": box["height"] * 0.45}
+    )
+    page.get_by_text("描いた形: 点").wait_for()
 
 
 @pytest.fixture(scope="module")

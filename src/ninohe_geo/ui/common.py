@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -29,6 +29,9 @@ from ninohe_geo.paths import cache_dir, data_dir, layers_dir, plan_file, static_
 from ninohe_geo.query import filters
 from ninohe_geo.query.details import Details
 from ninohe_geo.store.catalogcache import load_catalog_cached
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,7 +74,13 @@ def map_dataset(cat: Catalog) -> vectortiles.TileDataset | None:
     element. Built once per catalogue (kept across restarts; later calls are a lookup)."""
     if len(cat.features) <= mapview.CANVAS_THRESHOLD:
         return None
-    return vectortiles.publish(cat.features, static_dir(), STREAMLIT_STATIC_URL)
+    return tile_dataset(cat.features)
+
+
+def tile_dataset(features: gpd.GeoDataFrame) -> vectortiles.TileDataset:
+    """``features`` (the catalogue's table) as vector tiles in the app's static folder, where
+    the browser fetches them (built once per content: a later call is a lookup)."""
+    return vectortiles.publish(features, static_dir(), STREAMLIT_STATIC_URL)
 
 
 def catalog() -> Catalog:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import folium
 import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
@@ -33,6 +34,7 @@ from ninohe_geo.store import (
 )
 from ninohe_geo.store.accounts import AccountStore
 from ninohe_geo.store.base import ROLES, resolve_conflict, version_of
+from ninohe_geo.ui import common as web
 from ninohe_geo.ui.forms import (
     ACTION_LABELS,
     FORM_FIELDS,
@@ -85,8 +87,12 @@ def show_error(exc: StoreError, lang: Lang) -> None:
         st.error(f"{t('ed_store_error', lang)} {md(str(exc))}")
 
 
-def _edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None, key: str) -> Any:
-    """The map with every feature for context and a Draw control (new or editable geometry)."""
+def edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None) -> folium.Map:
+    """The map with every feature for context and a Draw control (new or editable geometry).
+
+    A large catalogue is drawn from its vector tiles, the very archive the map page reads
+    (:func:`ninohe_geo.ui.common.map_dataset`): the page sends the archive's address and a mask,
+    not the geometry of every feature."""
     bounds = mapview.data_bounds(cat.features)
     if geometry is not None:  # frame the feature being edited, with some room around it
         minx, miny, maxx, maxy = shape(geometry).bounds
@@ -94,11 +100,16 @@ def _edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None, key: st
         bounds = (minx - pad, miny - pad, maxx + pad, maxy + pad)
     m = mapview.base_map(cat.plan, lang, bounds=bounds)
     DefaultIconPath().add_to(m)  # before any marker (the drawn or edited point)
-    mapview.feature_group(cat.features, cat.plan, lang).add_to(m)
+    mapview.feature_group(cat.features, cat.plan, lang, dataset=web.map_dataset(cat)).add_to(m)
     draw, editable = draw_control(geometry, lang=lang)
     if editable is not None:
         editable.add_to(m)
     draw.add_to(m)
+    return m
+
+
+def _edit_map(cat: Catalog, lang: Lang, geometry: dict[str, Any] | None, key: str) -> Any:
+    m = edit_map(cat, lang, geometry)
     return st_folium(
         m,
         key=key,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +342,34 @@ def _preview_rows(prepared: ImportPlan, lang: Lang, count: int = 5) -> None:
         st.table(pd.DataFrame(rows).set_index(t("field_name_ja", lang)))
 
 
+def preview_group(
+    prepared: ImportPlan,
+    preview: Any,
+    repair: bool,
+    lang: Lang,
+    kept: MutableMapping[Any, Any],
+) -> Any:
+    """The preview map's features (``feature_group_to_add``).
+
+    A large preview is drawn from vector tiles as the map page is
+    (:func:`ninohe_geo.maps.vectortiles.publish` into the app's static folder): built once
+    for every feature that can be imported (with or without repairs), so that excluding rows
+    only changes the mask the page sends, not the tiles. ``kept`` (the session's state) holds
+    the archive between reruns."""
+    dataset = None
+    if len(preview) > mapview.CANVAS_THRESHOLD:
+        key = (id(prepared), repair)
+        last = kept.get("io_preview_tiles")
+        if isinstance(last, tuple) and last[0] == key and last[1] is prepared:
+            dataset = last[2]
+        else:
+            whole = prepared.preview((), repair)
+            with st.spinner(t("io_preview_tiles", lang, count=len(whole))):
+                dataset = web.tile_dataset(whole)
+            kept["io_preview_tiles"] = (key, prepared, dataset)
+    return mapview.feature_group(preview, prepared.plan, lang, dataset=dataset)
+
+
 def _known_layer(data: bytes, name: str) -> str:
     """The store's layer an earlier import of the same known dataset made, or ''."""
     try:
@@ -467,7 +496,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         st_folium(
             mapview.base_map(prepared.plan, lang, bounds=mapview.data_bounds(preview)),
             key="io-preview-map",
-            feature_group_to_add=mapview.feature_group(preview, prepared.plan, lang),
+            feature_group_to_add=preview_group(prepared, preview, repair, lang, st.session_state),
             returned_objects=[],
             height=420,
             use_container_width=True,

@@ -1,0 +1,134 @@
+"""Large catalogues on the editing page and in the import preview are drawn from vector tiles,
+as the map page draws them (issue #15): the page carries the archive's address and a bit mask,
+never the features' geometry or names, and excluding rows in the preview does not build the
+tiles again.
+
+(What the browser then draws from the archive is tested on the map page, in
+``tests/browser/test_tiles_map.py``; these pages hand it the same element.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from importer_support import test_boundary
+from shapely.geometry import mapping
+
+from ninohe_geo.io.pipeline import prepare_import
+from ninohe_geo.maps import mapview
+from ninohe_geo.model.catalog import Catalog, load_catalog
+from ninohe_geo.ui import common as web
+from ninohe_geo.ui import editpage, importpage
+
+REPO = Path(__file__).resolve().parents[2]
+#: Just above the threshold where a map stops drawing one SVG element per feature.
+N = mapview.CANVAS_THRESHOLD + 300
+
+
+@pytest.fixture
+def static(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's static folder, here a temporary one (never the checkout's)."""
+    folder = tmp_path / "static"
+    monkeypatch.setattr(web, "static_dir", lambda: folder)
+    return folder
+
+
+def _dataset_module() -> Any:
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    return importlib.import_module("bench.dataset")
+
+
+@pytest.fixture(scope="module")
+def large_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root: Path = _dataset_module().write_dataset(
+        tmp_path_factory.mktemp("large") / "data", N, REPO / "geodata"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def large(large_root: Path) -> Catalog:
+    return load_catalog(large_root)
+
+
+def _html(m: Any) -> str:
+    html: str = m.get_root().render()
+    return html
+
+
+def _tile_ref(html: str) -> dict[str, Any]:
+    """The first argument of ``ninoheGeo.addTileDataset(group, {…}, options)``."""
+    found = re.search(r"ninoheGeo\.addTileDataset\([^,]+, (\{.*?\}), \{", html)
+    assert found, "the map does not draw from vector tiles"
+    ref: dict[str, Any] = json.loads(found.group(1))
+    return ref
+
+
+def _archives(static: Path) -> list[str]:
+    return sorted(p.name for p in (static / "tiles").glob("*.pmtiles"))
+
+
+def test_the_editing_map_of_a_large_catalogue_reads_the_map_pages_archive(
+    static: Path, large: Catalog
+) -> None:
+    html = _html(editpage.edit_map(large, "ja", None))
+    ref = _tile_ref(html)
+    dataset = web.map_dataset(large)
+    assert dataset is not None
+    assert ref["url"] == dataset.url and ref["count"] == len(large.features)
+    assert _archives(static) == [dataset.path.name]
+    # Neither geometry nor names travel in the page: a name is only in the names file.
+    assert "addFastFeatures" not in html and "addFeatures(" not in html
+    name = str(large.features["name_ja"].iloc[17])
+    assert name not in html and name in dataset.path.with_suffix(".json").read_text("utf-8")
+    # Editing one feature: the same archive, with the Draw control holding its geometry.
+    feature = large.features.iloc[17]
+    html = _html(editpage.edit_map(large, "ja", mapping(feature.geometry)))
+    assert _tile_ref(html)["url"] == dataset.url and "L.Control.Draw" in html
+    assert _archives(static) == [dataset.path.name]
+
+
+def test_the_editing_map_of_a_small_catalogue_draws_each_feature(
+    static: Path, make_data_dir: Any
+) -> None:
+    cat = load_catalog(make_data_dir("good"))
+    html = _html(editpage.edit_map(cat, "ja", None))
+    assert "ninoheGeo.addFeatures(" in html and "addTileDataset" not in html
+    assert not (static / "tiles").exists()
+
+
+def test_the_import_preview_of_a_large_file_is_tiled_once_and_masked_per_exclusion(
+    static: Path, large_root: Path, tmp_path: Path, make_data_dir: Any
+) -> None:
+    features = []
+    for layer in sorted((large_root / "layers").glob("*.geojson")):
+        features += json.loads(layer.read_text("utf-8"))["features"]
+    upload = tmp_path / "big.geojson"
+    upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    prepared = prepare_import(upload, "big", store=make_data_dir(), boundary=test_boundary())
+    kept: dict[str, Any] = {}
+
+    def drawn(exclude: list[str]) -> tuple[dict[str, Any], str]:
+        preview = prepared.preview(exclude, False)
+        group = importpage.preview_group(prepared, preview, False, "ja", kept)
+        m = mapview.base_map(prepared.plan, "ja")
+        group.add_to(m)
+        html = _html(m)
+        return _tile_ref(html), html
+
+    whole, html = drawn([])
+    assert whole["count"] == len(prepared.preview((), False)) > mapview.CANVAS_THRESHOLD
+    assert str(features[3]["properties"]["name_ja"]) not in html
+    (archive,) = _archives(static)
+    excluded = [str(f["properties"]["id"]) for f in features[:25]]
+    fewer, _ = drawn(excluded)
+    # The same archive (no second build), a different mask, 25 features fewer.
+    assert fewer["url"] == whole["url"] and _archives(static) == [archive]
+    assert fewer["count"] == whole["count"] - 25 and fewer["mask"] != whole["mask"]
