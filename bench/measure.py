@@ -5,10 +5,10 @@
 - ours: :func:`ninohe_geo.maps.mapview.standalone_map`.
 
 Each is timed from building the map to the rendered HTML string (``m.get_root().render()``).
-Ours is timed twice per repeat: *cold* (the geometry-text cache of
-:mod:`ninohe_geo.maps.fastpayload` emptied first: what the first render after loading data costs
-without the load-time warm-up) and *warm* (cache filled: what a filter change or another
-visitor costs in the app, which warms the cache when it loads a large catalogue).
+Ours sends every feature inline (Leaflet's canvas above ``mapview.CANVAS_THRESHOLD``), as a page
+without the catalogue's vector tiles does; the app's large maps send a tile archive's URL and a
+mask instead (measured by :mod:`bench.bench_tiles`). Until issue #15 ours was a private canvas
+format with a cached geometry text, timed *cold* and *warm*; both are retired.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import folium
 import geopandas as gpd
 import shapely
 
-from ninohe_geo.maps import fastpayload, mapview
+from ninohe_geo.maps import mapview
 from ninohe_geo.model.plan import Plan
 
 #: Where the app serves its static files (as in the app and the published site).
@@ -67,19 +67,11 @@ class Pair:
 
     plain: Timing
     ours: Timing
-    """Warm: the geometry cache filled (the app's steady state)."""
-    cold: Timing | None = None
-    """Cold: the geometry cache emptied before each run."""
 
     @property
     def time_ratio(self) -> float:
         """How many times longer plain folium takes."""
         return self.plain.median / self.ours.median
-
-    @property
-    def cold_ratio(self) -> float:
-        """How many times longer plain folium takes than ours with an empty cache."""
-        return self.plain.median / self.cold.median if self.cold else float("nan")
 
     @property
     def bytes_ratio(self) -> float:
@@ -97,20 +89,14 @@ def _once(build: Callable[[], str]) -> tuple[float, int]:
 
 def measure_pair(features: gpd.GeoDataFrame, plan: Plan, repeat: int) -> Pair:
     """Time both paths ``repeat`` times, interleaved (and alternating which goes first)."""
-    runs: dict[str, list[float]] = {"plain": [], "cold": [], "ours": []}
+    runs: dict[str, list[float]] = {"plain": [], "ours": []}
     sizes: dict[str, int] = {}
-
-    def cold() -> str:
-        fastpayload.clear()
-        return ours_html(features, plan)
-
     builds: dict[str, Callable[[], str]] = {
         "plain": lambda: plain_html(features),
-        "cold": cold,
-        "ours": lambda: ours_html(features, plan),  # right after cold: the cache is warm
+        "ours": lambda: ours_html(features, plan),
     }
     for r in range(repeat):
-        order = ("plain", "cold", "ours") if r % 2 == 0 else ("cold", "ours", "plain")
+        order = ("plain", "ours") if r % 2 == 0 else ("ours", "plain")
         for name in order:
             elapsed, nbytes = _once(builds[name])
             runs[name].append(elapsed)
@@ -118,5 +104,4 @@ def measure_pair(features: gpd.GeoDataFrame, plan: Plan, repeat: int) -> Pair:
     return Pair(
         plain=Timing(tuple(runs["plain"]), sizes["plain"]),
         ours=Timing(tuple(runs["ours"]), sizes["ours"]),
-        cold=Timing(tuple(runs["cold"]), sizes["cold"]),
     )

@@ -16,9 +16,9 @@ TARGET_RATIO = 10.0
 
 HEADER = (
     "| dataset | geometry | N | plain time (s) | ours time (s) | time × "
-    "| ours cold (s) | cold × | plain bytes | ours bytes | bytes × |"
+    "| plain bytes | ours bytes | bytes × |"
 )
-RULE = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+RULE = "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,6 @@ def table_row(row: Row) -> str:
         f"{p.plain.median:.3f}",
         f"{p.ours.median:.3f}",
         f"{p.time_ratio:.1f}×",
-        f"{p.cold.median:.3f}" if p.cold else "–",
-        f"{p.cold_ratio:.1f}×" if p.cold else "–",
         f"{p.plain.nbytes:,}",
         f"{p.ours.nbytes:,}",
         f"{p.bytes_ratio:.1f}×",
@@ -56,8 +54,6 @@ def summary_line(row: Row) -> str:
     """``N features: X× time, Y× bytes`` (the shipped catalogue says so at the end)."""
     p = row.pair
     line = f"{row.n} features: {p.time_ratio:.1f}× time, {p.bytes_ratio:.1f}× bytes"
-    if p.cold:
-        line += f" (cold: {p.cold_ratio:.1f}× time)"
     return line + " (shipped catalogue)" if row.dataset == "shipped" else line
 
 
@@ -93,9 +89,9 @@ def render(
         '*ours*: `mapview.standalone_map(features, plan, "ja", static_url="/app/static")`. '
         "Both timed from building the map to `m.get_root().render()` (wall time, "
         f"`time.perf_counter`, median of {repeat}); bytes = the rendered HTML in UTF-8. "
-        "× = plain / ours. *ours* is the app's steady state (geometry text cached, as after "
-        "the load-time warm-up: every filter change and every visitor); *ours cold* empties "
-        "that cache first (the first render of data nobody warmed).",
+        "× = plain / ours. *ours* sends every feature inline (Leaflet's canvas renderer above "
+        "2,000 features), as a page without the catalogue's vector tiles does; the app's large "
+        "maps are measured from their tiles in [tiles-performance.md](tiles-performance.md).",
         "",
         "Techniques, what was tried and measured, trade-offs: "
         "[performance-techniques.md](performance-techniques.md).",

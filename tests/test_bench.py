@@ -90,7 +90,7 @@ def test_app_and_load_benchmarks_run_on_the_shipped_data(
     assert "| shipped |" in text and "Target 1 (shipped data" in text
     assert "- load: 3 simultaneous visitors" in text and "errors 0;" in text
     assert "Target 4a" in text and "Target 4b" in text
-    assert "| ours cold (s) |" in text
+    assert "| plain bytes | ours bytes | bytes × |" in text
 
 
 def test_report_sections_say_missed_when_a_target_is_missed(bench_cli: ModuleType) -> None:

@@ -78,10 +78,24 @@ def block_outside(page: Any) -> list[str]:
 
 
 def map_frame(page: Any) -> Any:
-    """The st_folium iframe's frame, once Leaflet has drawn at least one feature."""
-    frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
-    frame.wait_for_selector(".leaflet-container")
-    return frame
+    """The st_folium iframe's frame, once Leaflet has drawn at least one feature.
+
+    A rerun can replace the iframe between finding it and asking for its frame (seen once after
+    the language switch: ``content_frame()`` was None); then the new iframe is waited for.
+    """
+    for _ in range(5):
+        page.wait_for_function(
+            "(sel) => { const f = document.querySelector(sel);"
+            " return !!(f && f.contentDocument"
+            " && f.contentDocument.querySelector('.leaflet-container')); }",
+            arg=MAP_IFRAME,
+        )
+        frame = page.query_selector(MAP_IFRAME)
+        frame = frame.content_frame() if frame is not None else None
+        if frame is not None:
+            frame.wait_for_selector(".leaflet-container")
+            return frame
+    raise AssertionError("the map's iframe kept being replaced")
 
 
 def feature_ids(frame: Any) -> list[str]:

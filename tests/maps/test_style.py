@@ -13,9 +13,7 @@ from ninohe_geo.model.catalog import Catalog
 from ninohe_geo.paths import PACKAGE_DIR
 from ninohe_geo.query import residents
 
-SCRIPTS = [
-    PACKAGE_DIR / "static" / name for name in ("ninohe-map.js", "ninohe-fast.js", "ninohe-tiles.js")
-]
+SCRIPTS = [PACKAGE_DIR / "static" / name for name in ("ninohe-map.js", "ninohe-tiles.js")]
 
 
 def test_the_style_reaches_the_browser_as_camel_case() -> None:

@@ -85,7 +85,7 @@ def test_the_editing_map_of_a_large_catalogue_reads_the_map_pages_archive(
     assert ref["url"] == dataset.url and ref["count"] == len(large.features)
     assert _archives(static) == [dataset.path.name]
     # Neither geometry nor names travel in the page: a name is only in the names file.
-    assert "addFastFeatures" not in html and "addFeatures(" not in html
+    assert "addFeatures(" not in html
     name = str(large.features["name_ja"].iloc[17])
     assert name not in html and name in dataset.path.with_suffix(".json").read_text("utf-8")
     # Editing one feature: the same archive, with the Draw control holding its geometry.

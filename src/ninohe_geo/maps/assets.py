@@ -61,8 +61,6 @@ def assets() -> tuple[Asset, ...]:
             "gesture_handling_css",
         ),
         Asset(own / "ninohe-map.js", "ninohe/ninohe-map.js", "js", "ninohe_map"),
-        # Large maps (above mapview.CANVAS_THRESHOLD): one canvas layer; after ninohe-map.js.
-        Asset(own / "ninohe-fast.js", "ninohe/ninohe-fast.js", "js", "ninohe_fast"),
         # Large catalogues in the app: PMTiles vector tiles (maps.vectortiles), drawn by
         # protomaps-leaflet from npm; ninohe-tiles.js adds the filter mask, tooltip and click.
         Asset(

@@ -23,11 +23,9 @@ from jinja2 import Template
 
 from ninohe_geo.escape import script_json
 from ninohe_geo.i18n import t
-from ninohe_geo.maps import lod
 from ninohe_geo.maps.assets import STREAMLIT_STATIC_URL, offline_links
 from ninohe_geo.maps.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from ninohe_geo.maps.encoding import encode_geometries
-from ninohe_geo.maps.fastpayload import payload_json
 from ninohe_geo.maps.hazards import hazard_layers
 from ninohe_geo.maps.reference import (
     accuracy_element,
@@ -45,16 +43,15 @@ from ninohe_geo.model.plan import Lang, Plan
 #: City hall (FACTS.md: ja.wikipedia 二戸市), the default centre; zoom 11 shows the whole city.
 DEFAULT_CENTER: tuple[float, float] = (40.2300, 141.2500)
 DEFAULT_ZOOM = 11
-#: Above this many features the map draws on a canvas instead of SVG elements: with
-#: ``ninohe-fast.js`` (one canvas layer over typed arrays, cached geometry text per level of
-#: detail, see :mod:`ninohe_geo.maps.fastpayload` and :mod:`ninohe_geo.maps.lod`) rather than one
-#: Leaflet
-#: layer per feature. Below it every feature is an SVG element (addressable, accessible).
+#: Above this many features a map is drawn from the catalogue's PMTiles vector tiles
+#: (:mod:`ninohe_geo.maps.vectortiles`, ``ninohe-tiles.js``) when it has them, and otherwise on
+#: Leaflet's canvas renderer. At or below it every feature is an SVG element (addressable,
+#: accessible).
 CANVAS_THRESHOLD = 2000
 
 
 #: The browser functions a :class:`PlanFeatures` may call.
-DRAW_FUNCTIONS = ("addFeatures", "addFastFeatures", "addTileDataset")
+DRAW_FUNCTIONS = ("addFeatures", "addTileDataset")
 
 
 class _ScriptText(Element):
@@ -83,8 +80,8 @@ class PlanFeatures(MacroElement):
         self._name = "PlanFeatures"
         self.data = data
         self.options = options
-        #: The drawing function: ``addFeatures`` (SVG, ninohe-map.js), ``addFastFeatures``
-        #: (canvas, inline data) or ``addTileDataset`` (PMTiles vector tiles and a mask).
+        #: The drawing function: ``addFeatures`` (inline data, ninohe-map.js: SVG, or Leaflet's
+        #: canvas renderer with ``canvas``) or ``addTileDataset`` (PMTiles vector tiles and a mask).
         self.draw = draw if draw in DRAW_FUNCTIONS else "addFeatures"
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -213,35 +210,32 @@ def feature_group(
     lang: Lang,
     selected: str | None = None,
     tolerance_deg: float = 0.0,
-    zoom: float | None = None,
     dataset: TileDataset | None = None,
 ) -> folium.FeatureGroup:
     """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``).
 
-    Above :data:`CANVAS_THRESHOLD` features the fast path is taken by itself: geometry reduced
-    to the level of detail of ``zoom`` (the zoom shown; default :data:`DEFAULT_ZOOM`, the whole
-    city — see :func:`ninohe_geo.maps.lod.for_zoom` for the headroom kept for zooming in), encoded
-    once and cached, drawn by ``ninoheGeo.addFastFeatures``. A positive ``tolerance_deg``
-    overrides the simplification tolerance on either path.
-
     With ``dataset`` (the whole catalogue as PMTiles vector tiles,
-    :mod:`ninohe_geo.maps.vectortiles`; the app passes it for large catalogues) a large view is
-    sent as the archive's URL and a bit mask of the features shown — a few kilobytes instead of
-    the geometry — and drawn by
-    ``ninoheGeo.addTileDataset``; ``zoom`` and ``tolerance_deg`` do not apply (each zoom has its
-    own tiles).
+    :mod:`ninohe_geo.maps.vectortiles`; the app, the presenter view, print and the editing page
+    pass it for large catalogues) a view of more than :data:`CANVAS_THRESHOLD` features is sent
+    as the archive's URL and a bit mask of the features shown — a few kilobytes instead of the
+    geometry — and drawn by ``ninoheGeo.addTileDataset``, each zoom from its own tiles.
+
+    Otherwise the view is sent inline (ids, names and compactly encoded geometry, simplified by
+    a positive ``tolerance_deg``) and drawn by ``ninoheGeo.addFeatures``: one SVG element per
+    feature, or above :data:`CANVAS_THRESHOLD` on Leaflet's canvas renderer — the fallback for a
+    large view the archive does not hold (features not in the catalogue, or no archive).
     """
     group = folium.FeatureGroup(name="plan", control=False)
-    fast = len(features) > CANVAS_THRESHOLD
+    large = len(features) > CANVAS_THRESHOLD
     options = {
         **style_options(plan),
         "looseLabel": t("loose_label", lang),
         "selected": selected,
-        "canvas": fast,
+        "canvas": large,
         "lang": lang,
         "loadError": t("fast_data_error", lang),
     }
-    mask = dataset.mask(features) if fast and dataset is not None else None
+    mask = dataset.mask(features) if large and dataset is not None else None
     if dataset is not None and mask is not None:
         ref = {
             "url": dataset.url,
@@ -253,14 +247,7 @@ def feature_group(
         }
         group.add_child(PlanFeatures(script_json(ref), script_json(options), draw="addTileDataset"))
         return group
-    if fast:
-        detail = lod.for_zoom(DEFAULT_ZOOM if zoom is None else zoom)
-        if tolerance_deg > 0:
-            detail = lod.Detail(tolerance_deg, detail.scale)
-        data = payload_json(features, lang, detail)
-        group.add_child(PlanFeatures(data, script_json(options), draw="addFastFeatures"))
-        return group
-    circles = accuracy_element(features, plan)
+    circles = accuracy_element(features, plan) if not large else None
     if circles is not None:
         group.add_child(circles)
     group.add_child(
@@ -310,8 +297,8 @@ def standalone_map(
     fit: bool = True,
     catalog: Catalog | None = None,
 ) -> folium.Map:
-    """A complete map in one HTML page (published site, print, benchmarks); with
-    ``catalog``, its reference layers too."""
+    """A complete map in one HTML page, its features inline (tests and the folium benchmark,
+    :mod:`bench.measure`); with ``catalog``, its reference layers too."""
     m = base_map(
         plan,
         lang,

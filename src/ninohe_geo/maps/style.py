@@ -4,7 +4,7 @@ The colours are the plan's (``plan.yaml``: one colour-blind-safe Okabe–Ito col
 everything else — line weights, point sizes, the dash of an approximate or schematic feature,
 the selection outline, opacities — is :data:`STYLE`. It reaches the browser inside the options of
 every map (:func:`style_options`): the app's SVG renderer and the large-data canvas
-(``static/ninohe-map.js``, ``static/ninohe-fast.js``), the printout, the residents' map and the
+(``static/ninohe-map.js``, ``static/ninohe-tiles.js``), the printout, the residents' map and the
 static site all draw from it, and the scripts hold no style numbers of their own
 (``tests/maps/test_style.py`` fails if one creeps back). Changing how features look is one edit
 here.

@@ -8,7 +8,7 @@
  *    kept per window and handed to every layer of that archive, so nothing is fetched again;
  *  - colours and dashes from the shared style table (opts.colors, opts.style);
  *  - hover → one tooltip (textContent only), click → a "click" event whose layer answers
- *    toGeoJSON() with the feature's id, as streamlit-folium reports it (as ninohe-fast.js does);
+ *    toGeoJSON() with the feature's id, as streamlit-folium reports it (as ninohe-map.js's layers do);
  *  - the selected feature's outline; a notice on the map when the archive cannot be read.
  * Names and ids come from the archive's names file (fetched once per window).
  */

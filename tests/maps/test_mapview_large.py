@@ -1,4 +1,4 @@
-"""mapview's fast path: above CANVAS_THRESHOLD features, the canvas layer and cached text."""
+"""mapview above CANVAS_THRESHOLD features: the vector-tile archive, else Leaflet's canvas."""
 
 from __future__ import annotations
 
@@ -48,38 +48,35 @@ def _payload(html: str, draw: str) -> dict[str, object]:
     return data
 
 
-def test_large_views_take_the_canvas_layer(big: gpd.GeoDataFrame, plan: Plan) -> None:
+def test_large_views_without_an_archive_are_drawn_on_leaflets_canvas(
+    big: gpd.GeoDataFrame, plan: Plan
+) -> None:
     html = _script(mapview.feature_group(big, plan, "ja"))
-    data = _payload(html, "addFastFeatures")
-    assert "ninoheGeo.addFeatures(" not in html
+    data = _payload(html, "addFeatures")
     assert len(data["ids"]) == len(big)  # type: ignore[arg-type]
-    assert data["scale"] == 100_000  # the whole-city zoom: a 1e-5° quantum
     assert data["_options"]["canvas"] is True  # type: ignore[index]
+    assert "addTileDataset" not in html
 
 
 def test_small_views_keep_the_svg_layer(big: gpd.GeoDataFrame, plan: Plan) -> None:
     small = big.iloc[: mapview.CANVAS_THRESHOLD]
-    html = _script(mapview.feature_group(small, plan, "ja"))
-    data = _payload(html, "addFeatures")
-    assert "scale" not in data and "addFastFeatures" not in html
+    data = _payload(_script(mapview.feature_group(small, plan, "ja")), "addFeatures")
+    assert data["_options"]["canvas"] is False  # type: ignore[index]
 
 
-def test_zoom_sets_the_level_of_detail(big: gpd.GeoDataFrame, plan: Plan) -> None:
-    city = _payload(_script(mapview.feature_group(big, plan, "ja", zoom=11)), "addFastFeatures")
-    street = _payload(_script(mapview.feature_group(big, plan, "ja", zoom=16)), "addFastFeatures")
-    assert street["scale"] == 1_000_000
-    assert len(json.dumps(street["geoms"])) > len(json.dumps(city["geoms"]))
-
-
-def test_the_canvas_layer_script_is_served_after_the_map_script() -> None:
+def test_no_private_map_format_is_served() -> None:
+    """Issue #15: the canvas renderer and file format of our own are retired; large maps are
+    vector tiles (protomaps-leaflet from npm) or Leaflet's own canvas."""
     names = [a.name for a in assets.assets() if a.kind == "js"]
-    assert "ninohe_fast" in names
-    assert names.index("ninohe_fast") > names.index("ninohe_map")
+    assert "protomaps_leaflet" in names and "ninohe_tiles" in names
+    assert not any("fast" in n for n in names)
+    assert mapview.DRAW_FUNCTIONS == ("addFeatures", "addTileDataset")
 
 
 def test_only_known_drawing_functions_are_written() -> None:
     element = mapview.PlanFeatures("{}", "{}", draw="alert(1);x")
     assert element.draw == "addFeatures"
+    assert mapview.PlanFeatures("{}", "{}", draw="addFastFeatures").draw == "addFeatures"
 
 
 def test_with_vector_tiles_a_large_view_sends_only_their_url_and_a_mask(
@@ -94,7 +91,7 @@ def test_with_vector_tiles_a_large_view_sends_only_their_url_and_a_mask(
     assert ref["mask"] == dataset.mask(view)
     assert ref["count"] == len(view) and ref["selected"] == 3
     assert ref["maxZoom"] == vectortiles.MAX_ZOOM
-    assert "geoms" not in ref and "addFastFeatures" not in html
+    assert "geoms" not in ref and "ninoheGeo.addFeatures(" not in html
     options = ref["_options"]
     assert options["lang"] == "en" and options["selected"] == view.index[3]  # type: ignore[index]
     assert options["loadError"].startswith("The map data")  # type: ignore[index]
@@ -113,4 +110,5 @@ def test_with_a_catalogue_file_small_or_foreign_views_are_sent_inline(
     foreign = big.copy()
     foreign.index = [f"other-{i}" for i in range(len(big))]
     html = _script(mapview.feature_group(foreign, plan, "ja", dataset=dataset))
-    assert "addFastFeatures" in html and "addTileDataset" not in html
+    assert "addTileDataset" not in html
+    assert _payload(html, "addFeatures")["_options"]["canvas"] is True  # type: ignore[index]
