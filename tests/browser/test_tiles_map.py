@@ -9,6 +9,7 @@ taken and that it shows the right features.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ FETCHES_JS = """() => performance.getEntriesByType('resource')
   .filter(e => e.name.includes('/app/static/tiles/')).length"""
 NAMES_JS = f"async () => (await fetch({LAYER_JS}.ninoheNames)).json()"
 PASSWORD = "a long enough password"
+#: Every English name starts with markup that would run if it ever reached the page as HTML.
+HOSTILE = '<img src=x onerror="window.__xss=1">'
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,11 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Any:
         sys.path.insert(0, str(REPO))
     root = tmp_path_factory.mktemp("large-data") / "data"
     importlib.import_module("bench.dataset").write_dataset(root, N, REPO / "geodata")
+    for layer in (root / "layers").glob("*.geojson"):
+        doc = json.loads(layer.read_text("utf-8"))
+        for feature in doc["features"]:
+            feature["properties"]["name_en"] = HOSTILE + feature["properties"]["name_en"]
+        layer.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     AccountStore(root / "users.json").add(Identity("setup", "admin"), "sato", "editor", PASSWORD)
     return root
 
@@ -152,7 +160,7 @@ def test_tooltip_and_click_name_the_feature_in_english(
     hit = _pick(frame, target.geometry.y, target.geometry.x)
     assert hit >= 0
     name = names["names_en"][hit]
-    assert name == features.loc[names["ids"][hit], "name_en"]
+    assert name == features.loc[names["ids"][hit], "name_en"] and name.startswith(HOSTILE)
     point = frame.evaluate(
         "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
         " return {x: p.x, y: p.y}; }",
@@ -161,9 +169,13 @@ def test_tooltip_and_click_name_the_feature_in_english(
     box = page.locator(MAP_IFRAME).bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     tooltip = frame.locator(".leaflet-tooltip .ninohe-tooltip-name").first
+    # The name is shown as text: its markup is neither an element nor run.
     expect(tooltip).to_have_text(re.compile(f"^{re.escape(name)}$"), use_inner_text=True)
+    assert tooltip.locator("img").count() == 0
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     page.get_by_role("heading", name=name).wait_for()
+    assert frame.evaluate("() => window.__xss") is None
+    assert page.evaluate("() => window.__xss") is None
 
 
 def test_the_editing_page_draws_the_catalogue_from_the_same_tiles_and_drawing_works(

@@ -92,6 +92,23 @@ def test_publish_builds_once_and_a_restart_finds_the_archive(
     assert again.url == dataset.url and again is not dataset
 
 
+def test_the_catalogue_in_use_stays_remembered_while_other_frames_come_and_go(
+    frame: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vectortiles._published.clear()
+    catalogue = vectortiles.publish(frame, tmp_path, "/app/static")
+    others = [frame.iloc[: 50 + k] for k in range(vectortiles.REMEMBERED + 2)]
+    for other in others:  # import previews, say, each a frame of its own
+        vectortiles.publish(other, tmp_path / "preview", "/app/static/preview")
+        # the map page asks for the catalogue between them: still a lookup, no digest
+        monkeypatch.setattr(vectortiles, "digest_of", lambda *a: pytest.fail("looked again"))
+        assert vectortiles.publish(frame, tmp_path, "/app/static") is catalogue
+        monkeypatch.undo()
+    assert len(vectortiles._published) == vectortiles.REMEMBERED
+    # The least recently used is the one forgotten: the first preview.
+    assert all(k[0] != id(others[0]) for k in vectortiles._published)
+
+
 def test_a_changed_catalogue_is_a_new_archive_and_old_ones_are_pruned(
     frame: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:

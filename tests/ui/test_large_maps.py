@@ -104,31 +104,77 @@ def test_the_editing_map_of_a_small_catalogue_draws_each_feature(
     assert not (static / "tiles").exists()
 
 
-def test_the_import_preview_of_a_large_file_is_tiled_once_and_masked_per_exclusion(
-    static: Path, large_root: Path, tmp_path: Path, make_data_dir: Any
-) -> None:
+@pytest.fixture(scope="module")
+def big_upload(large_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One GeoJSON file holding every feature of the large data folder: a city's upload."""
     features = []
     for layer in sorted((large_root / "layers").glob("*.geojson")):
         features += json.loads(layer.read_text("utf-8"))["features"]
-    upload = tmp_path / "big.geojson"
+    upload = tmp_path_factory.mktemp("upload") / "big.geojson"
     upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
-    prepared = prepare_import(upload, "big", store=make_data_dir(), boundary=test_boundary())
-    kept: dict[str, Any] = {}
+    return upload
 
-    def drawn(exclude: list[str]) -> tuple[dict[str, Any], str]:
-        preview = prepared.preview(exclude, False)
-        group = importpage.preview_group(prepared, preview, False, "ja", kept)
-        m = mapview.base_map(prepared.plan, "ja")
+
+class Previewer:
+    """Draws the import preview of one prepared file as the page does, counting tile builds."""
+
+    def __init__(self, prepared: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.prepared = prepared
+        self.kept: dict[str, Any] = {}
+        self.builds = 0
+        real = web.preview_dataset
+
+        def counted(features: Any) -> Any:
+            self.builds += 1
+            return real(features)
+
+        monkeypatch.setattr(web, "preview_dataset", counted)
+
+    def draw(self, exclude: list[str], repair: bool = False, tiled: bool = True) -> str:
+        preview = self.prepared.preview(exclude, repair)
+        group = importpage.preview_group(
+            self.prepared, preview, repair, "ja", self.kept, tiled=tiled
+        )
+        m = mapview.base_map(self.prepared.plan, "ja")
         group.add_to(m)
-        html = _html(m)
-        return _tile_ref(html), html
+        return _html(m)
 
-    whole, html = drawn([])
+
+def test_the_import_preview_of_a_large_file_is_tiled_once_and_masked_per_exclusion(
+    static: Path, big_upload: Path, make_data_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared = prepare_import(big_upload, "big", store=make_data_dir(), boundary=test_boundary())
+    features = json.loads(big_upload.read_text("utf-8"))["features"]
+    view = Previewer(prepared, monkeypatch)
+    html = view.draw([])
+    whole = _tile_ref(html)
     assert whole["count"] == len(prepared.preview((), False)) > mapview.CANVAS_THRESHOLD
     assert str(features[3]["properties"]["name_ja"]) not in html
-    (archive,) = _archives(static)
+    # The preview's archive is kept apart from the map page's (which it never prunes).
+    assert whole["url"].startswith("/app/static/preview/tiles/plan-")
+    assert not (static / "tiles").exists()
+    (archive,) = _archives(static / web.PREVIEW_FOLDER)
+    assert view.builds == 1
     excluded = [str(f["properties"]["id"]) for f in features[:25]]
-    fewer, _ = drawn(excluded)
+    fewer = _tile_ref(view.draw(excluded))
     # The same archive (no second build), a different mask, 25 features fewer.
-    assert fewer["url"] == whole["url"] and _archives(static) == [archive]
+    assert view.builds == 1
+    assert fewer["url"] == whole["url"] and _archives(static / web.PREVIEW_FOLDER) == [archive]
     assert fewer["count"] == whole["count"] - 25 and fewer["mask"] != whole["mask"]
+    # Choosing repairs is another set of features: tiled again, once.
+    view.draw([], repair=True)
+    view.draw(excluded, repair=True)
+    assert view.builds == 2
+
+
+def test_a_signed_out_preview_writes_nothing_on_the_server(
+    static: Path, big_upload: Path, make_data_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared = prepare_import(big_upload, "big", store=make_data_dir(), boundary=test_boundary())
+    view = Previewer(prepared, monkeypatch)
+    html = view.draw([], tiled=False)
+    # Drawn inline on Leaflet's canvas: no archive, nothing in the static folder.
+    assert "addTileDataset" not in html and "ninoheGeo.addFeatures(" in html
+    assert re.search(r'"canvas": ?true', html)
+    assert view.builds == 0 and not static.exists()
+    assert view.kept == {}

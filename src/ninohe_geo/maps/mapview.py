@@ -215,10 +215,11 @@ def feature_group(
     """The filtered features, ready for ``feature_group_to_add`` (or ``add_to(map)``).
 
     With ``dataset`` (the whole catalogue as PMTiles vector tiles,
-    :mod:`ninohe_geo.maps.vectortiles`; the app, the presenter view, print and the editing page
-    pass it for large catalogues) a view of more than :data:`CANVAS_THRESHOLD` features is sent
-    as the archive's URL and a bit mask of the features shown — a few kilobytes instead of the
-    geometry — and drawn by ``ninoheGeo.addTileDataset``, each zoom from its own tiles.
+    :mod:`ninohe_geo.maps.vectortiles`; the app, the presenter view, print, the editing page
+    and a signed-in editor's import preview pass it for large catalogues) a view of more than
+    :data:`CANVAS_THRESHOLD` features is sent as the archive's URL and a bit mask of the
+    features shown — a few kilobytes instead of the geometry — and drawn by
+    ``ninoheGeo.addTileDataset``, each zoom from its own tiles.
 
     Otherwise the view is sent inline (ids, names and compactly encoded geometry, simplified by
     a positive ``tolerance_deg``) and drawn by ``ninoheGeo.addFeatures``: one SVG element per
@@ -233,7 +234,7 @@ def feature_group(
         "selected": selected,
         "canvas": large,
         "lang": lang,
-        "loadError": t("fast_data_error", lang),
+        "loadError": t("map_data_error", lang),
     }
     mask = dataset.mask(features) if large and dataset is not None else None
     if dataset is not None and mask is not None:

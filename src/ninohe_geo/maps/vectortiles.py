@@ -256,6 +256,22 @@ def _keep_fresh(*paths: Path) -> None:
 
 _lock = threading.Lock()
 _published: dict[tuple[int, str, str], tuple[gpd.GeoDataFrame, TileDataset]] = {}
+#: How many frames' archives are remembered; the least recently published is forgotten first,
+#: so the catalogue every map page asks for is not pushed out by a few import previews.
+REMEMBERED = 4
+
+
+def _remember(key: tuple[int, str, str], entry: tuple[gpd.GeoDataFrame, TileDataset]) -> None:
+    """``entry`` as the most recently used, forgetting the least recently used beyond
+    :data:`REMEMBERED` (a lookup may run outside the lock: every step tolerates another
+    thread's)."""
+    _published.pop(key, None)
+    while len(_published) >= REMEMBERED:
+        try:
+            _published.pop(next(iter(_published)), None)
+        except (StopIteration, RuntimeError):
+            break
+    _published[key] = entry
 
 
 def publish(features: gpd.GeoDataFrame, static_dir: Path, static_url: str) -> TileDataset:
@@ -265,6 +281,7 @@ def publish(features: gpd.GeoDataFrame, static_dir: Path, static_url: str) -> Ti
     key = (id(features), str(static_dir), static_url.rstrip("/"))
     hit = _published.get(key)  # a remembered catalogue does not wait for another's build
     if hit is not None and hit[0] is features and _still_there(hit[1]):
+        _remember(key, hit)
         return hit[1]
     with _lock:
         hit = _published.get(key)
@@ -296,7 +313,5 @@ def publish(features: gpd.GeoDataFrame, static_dir: Path, static_url: str) -> Ti
             digest=digest,
             bounds=(minx, miny, maxx, maxy),
         )
-        if len(_published) >= 4:  # a few catalogues at most (reloads replace the frame)
-            _published.clear()
-        _published[key] = (features, dataset)
+        _remember(key, (features, dataset))
         return dataset

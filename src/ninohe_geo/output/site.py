@@ -264,7 +264,7 @@ def site_data(
             "tileOptions": {
                 **style_options(catalog.plan),
                 "lang": lang,
-                "loadError": t("fast_data_error", lang),
+                "loadError": t("map_data_error", lang),
             },
         }
     return {

@@ -59,7 +59,13 @@ def _data_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     return files_signature([plan_file(root), *layers, root / "projects.json"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+#: Shown while the catalogue is (re)loaded — after a restart with no warm-up, or an edit or
+#: import changed the data — and a large one's tiles are built: tens of seconds at 100,000
+#: features. One text for both languages: a cached function's spinner cannot follow the page's.
+LOADING_MESSAGE = "地図のデータを準備しています… / Preparing the map data…"
+
+
+@st.cache_resource(show_spinner=LOADING_MESSAGE, max_entries=4)
 def _load(root: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
     # ``signature`` is only part of the cache key: a changed file reloads the catalogue.
     del signature
@@ -81,6 +87,21 @@ def tile_dataset(features: gpd.GeoDataFrame) -> vectortiles.TileDataset:
     """``features`` (the catalogue's table) as vector tiles in the app's static folder, where
     the browser fetches them (built once per content: a later call is a lookup)."""
     return vectortiles.publish(features, static_dir(), STREAMLIT_STATIC_URL)
+
+
+#: Where import previews' archives go, inside the app's static folder: apart from the
+#: catalogue's, so that a preview never takes the place of (or prunes) the map page's archive.
+PREVIEW_FOLDER = "preview"
+
+
+def preview_dataset(features: gpd.GeoDataFrame) -> vectortiles.TileDataset:
+    """An import preview's ``features`` as vector tiles, in the static folder's preview area
+    (``/app/static/preview/tiles/…``); pruned there as the map page's are in theirs."""
+    return vectortiles.publish(
+        features,
+        static_dir() / PREVIEW_FOLDER,
+        f"{STREAMLIT_STATIC_URL.rstrip('/')}/{PREVIEW_FOLDER}",
+    )
 
 
 def catalog() -> Catalog:
@@ -107,6 +128,11 @@ def warm_up() -> None:
     same work and shows any error as usual."""
     import logging
 
+    # The catalogue's loading spinner has no page to go to here: Streamlit says so ("missing
+    # ScriptRunContext … can be ignored") once per call; not worth a line in the server's log.
+    context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = context_log.level
+    context_log.setLevel(logging.ERROR)
     try:
         # Not streamlit_folium: a component declared outside a script run is never drawn.
         import altair  # noqa: F401 - the plan page's charts
@@ -115,6 +141,8 @@ def warm_up() -> None:
         mapview.base_map(cat.plan, DEFAULT_LANG).get_root().render()
     except Exception:
         logging.getLogger(__name__).warning("warm-up failed", exc_info=True)
+    finally:
+        context_log.setLevel(level)
 
 
 def _seed(key: str, value: object) -> None:

@@ -342,31 +342,39 @@ def _preview_rows(prepared: ImportPlan, lang: Lang, count: int = 5) -> None:
         st.table(pd.DataFrame(rows).set_index(t("field_name_ja", lang)))
 
 
+#: Session key of the import preview's vector tiles: (file and repair key, plan, archive).
+PREVIEW_TILES_KEY = "io_preview_tiles"
+
+
 def preview_group(
     prepared: ImportPlan,
     preview: Any,
     repair: bool,
     lang: Lang,
     kept: MutableMapping[Any, Any],
+    *,
+    tiled: bool,
 ) -> Any:
     """The preview map's features (``feature_group_to_add``).
 
-    A large preview is drawn from vector tiles as the map page is
-    (:func:`ninohe_geo.maps.vectortiles.publish` into the app's static folder): built once
-    for every feature that can be imported (with or without repairs), so that excluding rows
-    only changes the mask the page sends, not the tiles. ``kept`` (the session's state) holds
-    the archive between reruns."""
+    For someone who may import (``tiled``), a large preview is drawn from vector tiles as the
+    map page is, but from an archive of its own in the static folder's preview area
+    (:func:`ninohe_geo.ui.common.preview_dataset`; never where the map page's archives are
+    kept and pruned): built once for every feature that can be imported (with or without
+    repairs), so that excluding rows only changes the mask the page sends, not the tiles.
+    ``kept`` (the session's state) holds the archive between reruns. Anyone else's preview
+    is drawn inline on Leaflet's canvas: an anonymous upload writes nothing on the server."""
     dataset = None
-    if len(preview) > mapview.CANVAS_THRESHOLD:
+    if tiled and len(preview) > mapview.CANVAS_THRESHOLD:
         key = (id(prepared), repair)
-        last = kept.get("io_preview_tiles")
+        last = kept.get(PREVIEW_TILES_KEY)
         if isinstance(last, tuple) and last[0] == key and last[1] is prepared:
             dataset = last[2]
         else:
             whole = prepared.preview((), repair)
             with st.spinner(t("io_preview_tiles", lang, count=len(whole))):
-                dataset = web.tile_dataset(whole)
-            kept["io_preview_tiles"] = (key, prepared, dataset)
+                dataset = web.preview_dataset(whole)
+            kept[PREVIEW_TILES_KEY] = (key, prepared, dataset)
     return mapview.feature_group(preview, prepared.plan, lang, dataset=dataset)
 
 
@@ -412,6 +420,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
             "io_mapping_text",
             "io_mapping_editor",
             "io_source_ok",
+            PREVIEW_TILES_KEY,
         ]:
             st.session_state.pop(key, None)
         st.session_state["io_file_seen"] = marker
@@ -496,7 +505,14 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
         st_folium(
             mapview.base_map(prepared.plan, lang, bounds=mapview.data_bounds(preview)),
             key="io-preview-map",
-            feature_group_to_add=preview_group(prepared, preview, repair, lang, st.session_state),
+            feature_group_to_add=preview_group(
+                prepared,
+                preview,
+                repair,
+                lang,
+                st.session_state,
+                tiled=webedit.identity().can_edit,
+            ),
             returned_objects=[],
             height=420,
             use_container_width=True,
@@ -536,6 +552,7 @@ def _import_section(name: str, data: bytes, lang: Lang) -> None:
             st.error(markdown_text(str(exc)))
             return
         st.session_state.pop("io_prepared", None)
+        st.session_state.pop(PREVIEW_TILES_KEY, None)
         st.success(t("io_written", lang, layer=prepared.layer, count=len(prepared.kept(exclude))))
         batch = result.batch
         st.info(
